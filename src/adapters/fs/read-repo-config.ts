@@ -1,0 +1,59 @@
+import { join } from "node:path";
+import type { LeverTargetRef } from "../../core/config/check-levers.js";
+import { CONFIG_PATH, REPO_POLICY_DIR, type RepoConfigInput } from "../../core/config/load-repo-config.js";
+import type { Diagnostic } from "../../core/diagnostics.js";
+import { err, ok, type Result } from "../../core/result.js";
+import type { SourceFile } from "../../core/yaml/load.js";
+import { isDirectory, listYamlFiles, packageRoot, readRepoFile } from "./repo-files.js";
+
+/** Everything `loadRepoConfig` needs from a checkout, or the one reason it cannot be had. */
+export async function readRepoConfigInput(repoDir: string): Promise<Result<RepoConfigInput, string>> {
+  if (!(await isDirectory(repoDir))) return err(`${repoDir}: no such directory (pass the repository's folder with --repo DIR)`);
+  const config = await readRepoFile(repoDir, CONFIG_PATH);
+  if (!config.ok) {
+    const where = join(repoDir, CONFIG_PATH);
+    if (config.error.problem === "missing") {
+      return err(`${where}: not found. Governor is configured by ${CONFIG_PATH} in the repository (see the README's configuration reference), or pass another folder with --repo DIR`);
+    }
+    return err(`${where}: ${config.error.message}`);
+  }
+  const repoPolicies: SourceFile[] = [];
+  const problems: string[] = [];
+  for (const path of await listYamlFiles(repoDir, REPO_POLICY_DIR)) {
+    const file = await readRepoFile(repoDir, path);
+    if (file.ok) repoPolicies.push(file.value);
+    else problems.push(`${join(repoDir, path)}: ${file.error.message}`);
+  }
+  if (problems.length > 0) return err(problems.join("\n"));
+  return ok({ config: config.value, repoPolicies, builtinPolicies: await readBuiltinPolicies() });
+}
+
+/** Governor's own policies, shipped in the package's `policies/` folder. */
+export async function readBuiltinPolicies(): Promise<SourceFile[]> {
+  const root = packageRoot();
+  const out: SourceFile[] = [];
+  for (const path of await listYamlFiles(root, "policies")) {
+    const file = await readRepoFile(root, path);
+    // The package's own files: failing to read one is a broken installation, not a user error.
+    if (!file.ok) throw new Error(`built-in policy ${path}: ${file.error.message}`);
+    out.push(file.value);
+  }
+  return out;
+}
+
+/** The checks only the file system can make: does each lever's file exist, inside the repository? */
+export async function checkTargetsOnDisk(repoDir: string, targets: readonly LeverTargetRef[]): Promise<Diagnostic[]> {
+  const out: Diagnostic[] = [];
+  const seen = new Map<string, string | undefined>();
+  for (const t of targets) {
+    if (!seen.has(t.file)) {
+      const file = await readRepoFile(repoDir, t.file);
+      seen.set(t.file, file.ok ? undefined : file.error.message);
+    }
+    const problem = seen.get(t.file);
+    if (problem !== undefined) {
+      out.push({ file: t.source.file, line: t.source.line, col: t.source.col, message: `${t.source.field}: ${problem}` });
+    }
+  }
+  return out;
+}

@@ -1,0 +1,37 @@
+import { join } from "node:path";
+import { checkTargetsOnDisk, readRepoConfigInput } from "../../adapters/fs/read-repo-config.js";
+import { CONFIG_PATH, loadRepoConfig } from "../../core/config/load-repo-config.js";
+import { type Diagnostic, formatDiagnostic, sortDiagnostics } from "../../core/diagnostics.js";
+import type { Io } from "../io.js";
+
+export interface ValidateOptions {
+  readonly repo: string;
+}
+
+/** `governor validate`: every problem at once as FILE:LINE:COL, exit 1; or a one-line summary, exit 0. */
+export async function validate(options: ValidateOptions, io: Io): Promise<number> {
+  const input = await readRepoConfigInput(options.repo);
+  if (!input.ok) {
+    io.stderr(`${input.error}\n`);
+    return 1;
+  }
+  const result = loadRepoConfig(input.value);
+  const onDisk = await checkTargetsOnDisk(options.repo, result.targets);
+  const builtin = new Set(input.value.builtinPolicies.map((f) => f.path));
+  const shown = (d: Diagnostic): Diagnostic => ({ ...d, file: builtin.has(d.file) ? `(built-in) ${d.file}` : join(options.repo, d.file) });
+  const problems = sortDiagnostics([...result.diagnostics, ...onDisk]).map(shown);
+  if (problems.length > 0 || !result.loaded) {
+    for (const d of problems) io.stderr(`${formatDiagnostic(d)}\n`);
+    io.stderr(`${problems.length} problem${problems.length === 1 ? "" : "s"} found; nothing will be proposed until they are fixed.\n`);
+    return 1;
+  }
+  const { config, policies, levers } = result.loaded;
+  const used = new Set(levers.map((l) => l.policy));
+  const repoOwn = [...policies.values()].filter((p) => p.origin === "repo").length;
+  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
+  io.stdout(
+    `${join(options.repo, CONFIG_PATH)}: valid — ${plural(levers.length, "lever")} using ${plural(used.size, "policy").replace("policys", "policies")}` +
+      ` (${repoOwn} of the repo's own), ${plural(config.guardrails.length, "guardrail")}, mode ${config.mode}\n`,
+  );
+  return 0;
+}

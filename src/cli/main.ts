@@ -1,0 +1,41 @@
+import { Command, CommanderError } from "commander";
+import { GovernorError } from "../errors.js";
+import { validate } from "./commands/validate.js";
+import type { Io } from "./io.js";
+
+const VERSION = "0.1.0";
+
+function program(io: Io, run: (code: Promise<number>) => void): Command {
+  const cli = new Command("governor")
+    .description("Safe, explainable performance tuning through GitOps.")
+    .version(VERSION)
+    .exitOverride()
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
+    .showHelpAfterError("(run governor --help for usage)");
+  cli
+    .command("validate")
+    .description("Check .github/governor.yml and the repository's policies; report every problem as FILE:LINE:COL.")
+    .option("--repo <dir>", "the repository's folder", ".")
+    .action((opts: { repo: string }) => run(validate({ repo: opts.repo }, io)));
+  return cli;
+}
+
+/** Runs the CLI on `argv` (without node and script) and resolves to the exit code. Never throws. */
+export async function main(argv: readonly string[], io: Io): Promise<number> {
+  let pending: Promise<number> | undefined;
+  try {
+    await program(io, (p) => {
+      pending = p;
+    }).parseAsync([...argv], { from: "user" });
+    return pending ? await pending : 0;
+  } catch (e) {
+    if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 1;
+    if (e instanceof GovernorError) {
+      io.stderr(`${e.message}\n`);
+      return e.exitCode;
+    }
+    const detail = e instanceof Error ? (process.env.GOVERNOR_DEBUG ? (e.stack ?? e.message) : e.message) : String(e);
+    io.stderr(`governor: internal error: ${detail}\nThis is a bug in Governor; please report it with the command you ran (GOVERNOR_DEBUG=1 shows the stack).\n`);
+    return 2;
+  }
+}

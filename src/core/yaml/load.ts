@@ -1,0 +1,97 @@
+import { type Document, isAlias, isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument } from "yaml";
+import type { Diagnostic } from "../diagnostics.js";
+import { err, ok, type Result } from "../result.js";
+import { bytePosition, firstInvalidUtf8 } from "./utf8.js";
+
+/** A file as read from a repository: its path relative to the repository root, and its bytes. */
+export interface SourceFile {
+  readonly path: string;
+  readonly bytes: Uint8Array;
+}
+
+export interface LoadedYaml {
+  readonly path: string;
+  readonly text: string;
+  readonly doc: Document.Parsed;
+  readonly lineCounter: LineCounter;
+  /** The plain data, after every safety check passed. */
+  readonly data: unknown;
+}
+
+export const MAX_FILE_BYTES = 1024 * 1024;
+export const MAX_DEPTH = 64;
+/** Aliases expanded when turning YAML into data; the yaml package's own guard against alias bombs. */
+export const MAX_ALIAS_COUNT = 100;
+/** Keys that could reach an object's prototype in code that copies data around. */
+const FORBIDDEN_KEYS = new Set(["__proto__", "constructor", "prototype"]);
+
+/**
+ * Turns untrusted bytes into YAML data, or says exactly what is wrong and where: not UTF-8,
+ * too large, not YAML, too deep, an alias bomb, a key that could pollute prototypes.
+ */
+export function loadYaml(file: SourceFile): Result<LoadedYaml, Diagnostic[]> {
+  const at = (line: number, col: number, message: string): Diagnostic => ({ file: file.path, line, col, message });
+  if (file.bytes.length > MAX_FILE_BYTES) {
+    return err([at(1, 1, `file is ${file.bytes.length} bytes; Governor reads YAML files of at most 1 MiB (${MAX_FILE_BYTES} bytes): split it or point the lever at a smaller file`)]);
+  }
+  const bad = firstInvalidUtf8(file.bytes);
+  if (bad >= 0) {
+    const p = bytePosition(file.bytes, bad);
+    return err([at(p.line, p.col, `file is not valid UTF-8 (byte 0x${(file.bytes[bad] ?? 0).toString(16).padStart(2, "0")} at offset ${bad}): save it as UTF-8`)]);
+  }
+  const text = new TextDecoder("utf-8").decode(file.bytes);
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const pos = (offset: number) => lineCounter.linePos(offset);
+  if (doc.errors.length > 0) {
+    return err(
+      doc.errors.map((e) => {
+        const p = pos(e.pos[0]);
+        return at(p.line, p.col, `not valid YAML: ${firstLine(e.message)}`);
+      }),
+    );
+  }
+  const structural = checkStructure(doc, (offset, message) => {
+    const p = pos(offset);
+    return at(p.line, p.col, message);
+  });
+  if (structural.length > 0) return err(structural);
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (e) {
+    // yaml throws a ReferenceError for excessive alias expansion; nothing else is expected here.
+    const message = e instanceof Error ? e.message : String(e);
+    return err([at(1, 1, `YAML aliases expand too much (${message}); write the values out instead of nesting aliases`)]);
+  }
+  return ok({ path: file.path, text, doc, lineCounter, data });
+}
+
+function firstLine(message: string): string {
+  return message.split("\n")[0] ?? message;
+}
+
+/** An iterative walk, so that a hostile nesting depth cannot overflow the stack before it is refused. */
+function checkStructure(doc: Document.Parsed, at: (offset: number, message: string) => Diagnostic): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const stack: Array<{ node: unknown; depth: number }> = [{ node: doc.contents, depth: 1 }];
+  while (stack.length > 0) {
+    const { node, depth } = stack.pop() as { node: unknown; depth: number };
+    if (!isMap(node) && !isSeq(node)) continue;
+    const offset = (node as Node).range?.[0] ?? 0;
+    if (depth > MAX_DEPTH) {
+      out.push(at(offset, `nesting is deeper than ${MAX_DEPTH} levels: flatten this structure`));
+      return out;
+    }
+    for (const item of node.items) {
+      if (isPair(item)) {
+        const key = item.key;
+        if (isScalar(key) && typeof key.value === "string" && FORBIDDEN_KEYS.has(key.value)) {
+          out.push(at(key.range?.[0] ?? offset, `the key "${key.value}" is not allowed: rename or remove it`));
+        }
+        if (!isAlias(item.value)) stack.push({ node: item.value, depth: depth + 1 });
+      } else if (!isAlias(item)) stack.push({ node: item, depth: depth + 1 });
+    }
+  }
+  return out;
+}

@@ -1,0 +1,102 @@
+import { isMap, isPair, isScalar, isSeq, type Node, type Pair, Scalar } from "yaml";
+import type { LoadedYaml } from "./load.js";
+
+export type PathSegment = string | number;
+
+export interface Position {
+  readonly line: number;
+  readonly col: number;
+}
+
+interface Found {
+  /** The deepest node reached along the path (the value, or the nearest existing ancestor). */
+  readonly node: Node | undefined;
+  /** The key of the pair holding `node`, when `node` is a mapping value. */
+  readonly key: Node | undefined;
+  /** Whether the whole path was found. */
+  readonly complete: boolean;
+}
+
+/** Walks a parsed document along a data path, stopping at the deepest node that exists. */
+export function findNode(loaded: LoadedYaml, path: readonly PathSegment[]): Found {
+  let node = loaded.doc.contents as Node | null;
+  let key: Node | undefined;
+  for (const seg of path) {
+    if (isMap(node)) {
+      const pair = node.items.find((p: Pair) => isScalar(p.key) && String(p.key.value) === String(seg));
+      if (!pair) return { node, key, complete: false };
+      key = pair.key as Node;
+      node = (pair.value as Node | null) ?? null;
+      if (node === null) return { node: key, key, complete: true };
+    } else if (isSeq(node) && typeof seg === "number") {
+      const item = node.items[seg] as Node | undefined;
+      if (!item) return { node, key, complete: false };
+      key = undefined;
+      node = item;
+    } else return { node: node ?? undefined, key, complete: false };
+  }
+  return { node: node ?? undefined, key, complete: true };
+}
+
+export function positionOfOffset(loaded: LoadedYaml, offset: number): Position {
+  return loaded.lineCounter.linePos(offset);
+}
+
+/** Where to point a user for the value at `path` (or its key, or the nearest existing ancestor). */
+export function positionOf(loaded: LoadedYaml, path: readonly PathSegment[], prefer: "key" | "value" = "value"): Position {
+  const found = findNode(loaded, path);
+  const target = prefer === "key" && found.key ? found.key : found.node;
+  return positionOfOffset(loaded, target?.range?.[0] ?? 0);
+}
+
+/** The key node of `key` inside the mapping at `path`, for "unknown key" messages. */
+export function positionOfKey(loaded: LoadedYaml, path: readonly PathSegment[], key: string): Position {
+  const found = findNode(loaded, path);
+  if (found.complete && isMap(found.node)) {
+    const pair = found.node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === key);
+    if (pair?.key && (pair.key as Node).range) return positionOfOffset(loaded, (pair.key as Node).range?.[0] ?? 0);
+  }
+  return positionOf(loaded, path);
+}
+
+/**
+ * Maps an offset inside a scalar's *value* to an offset in the file, so that an error inside
+ * a PromQL query points at the character itself, whatever the quoting or folding style.
+ */
+export function offsetInScalar(loaded: LoadedYaml, path: readonly PathSegment[], index: number): number {
+  const found = findNode(loaded, path);
+  const node = found.node;
+  if (!found.complete || !isScalar(node) || typeof node.value !== "string" || !node.range) return found.node?.range?.[0] ?? 0;
+  const src = loaded.text;
+  const value = node.value;
+  let j = node.range[0];
+  const end = node.range[1];
+  const quoted = node.type === Scalar.QUOTE_DOUBLE || node.type === Scalar.QUOTE_SINGLE;
+  if (quoted) j++;
+  else if (node.type === Scalar.BLOCK_LITERAL || node.type === Scalar.BLOCK_FOLDED) {
+    j = src.indexOf("\n", j) + 1; // content starts on the line after the indicator
+    while (j < end && (src[j] === " " || src[j] === "\t")) j++;
+  }
+  for (let i = 0; i < index && j < end; i++) {
+    const v = value[i];
+    if (src[j] === v && !(node.type === Scalar.QUOTE_DOUBLE && v === "\\")) {
+      j++;
+    } else if (v === " " || v === "\n") {
+      // Folding: one value space or newline stands for a run of source whitespace.
+      while (j < end && /\s/.test(src[j] ?? "")) j++;
+    } else if (node.type === Scalar.QUOTE_DOUBLE && src[j] === "\\") {
+      j += escapeLength(src, j);
+    } else if (node.type === Scalar.QUOTE_SINGLE && src[j] === "'") {
+      j += 2;
+    } else j++;
+  }
+  return Math.min(j, end);
+}
+
+function escapeLength(src: string, j: number): number {
+  const c = src[j + 1];
+  if (c === "x") return 4;
+  if (c === "u") return 6;
+  if (c === "U") return 10;
+  return 2;
+}
