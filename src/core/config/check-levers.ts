@@ -2,7 +2,7 @@ import type { Diagnostic } from "../diagnostics.js";
 import { suggestion } from "../text/suggest.js";
 import { compareValues, fieldValueType, type LeverValue, parseValue } from "../values/value.js";
 import type { LoadedYaml } from "../yaml/load.js";
-import { type PathSegment, positionOf } from "../yaml/locate.js";
+import { type PathSegment, type Position, positionOf, positionOfKey } from "../yaml/locate.js";
 import { type Policy, type Strategy, strategySchema } from "./policy-schema.js";
 import type { Lever, RepoGuardrail } from "./repo-schema.js";
 import { checkTargetPath } from "./target-path.js";
@@ -83,7 +83,7 @@ export function checkLevers(
       at([...base, "bounds", "min"], `bounds.min (${lever.bounds.min}) is greater than bounds.max (${lever.bounds.max})`);
     }
 
-    const strategy = resolveStrategy(policy, lever, base, at);
+    const strategy = resolveStrategy(policy, lever, base, at, loaded);
     let stepValue: LeverValue | undefined;
     const rawStep = lever.step ?? (strategy?.type === "slo-step" ? strategy.step : undefined);
     if (rawStep !== undefined) {
@@ -122,13 +122,20 @@ function isZeroOrLess(v: LeverValue): boolean {
 }
 
 /** The policy's strategy with the lever's `params` overriding its parameters, validated again. */
-function resolveStrategy(policy: Policy, lever: Lever, base: PathSegment[], at: (path: PathSegment[], message: string) => Diagnostic): Strategy | undefined {
+function resolveStrategy(
+  policy: Policy,
+  lever: Lever,
+  base: PathSegment[],
+  at: (path: PathSegment[], message: string, where?: Position) => Diagnostic,
+  loaded: LoadedYaml,
+): Strategy | undefined {
   const allowed = Object.keys(policy.strategy).filter((k) => k !== "type");
   const paramsAllowed = [...new Set([...allowed, ...optionalParams(policy.strategy.type)])];
   let bad = false;
   for (const key of Object.keys(lever.params)) {
     if (key === "type" || !paramsAllowed.includes(key)) {
-      at([...base, "params", key], `unknown parameter "${key}" for the ${policy.strategy.type} strategy${suggestion(key, paramsAllowed)}`);
+      const where = positionOfKey(loaded, [...base, "params"], key);
+      at([...base, "params", key], `unknown parameter "${key}" for the ${policy.strategy.type} strategy${suggestion(key, paramsAllowed)}`, where);
       bad = true;
     }
   }

@@ -103,7 +103,7 @@ export const leverSchema = z
 
 export const repoConfigSchema = z
   .strictObject({
-    version: z.literal(1, { error: "version must be 1" }).describe("Config format version."),
+    version: z.literal(1, { error: "Governor understands config version 1 only: set `version: 1`" }).describe("Config format version."),
     mode: z.enum(MODES).default("suggest").describe("observe: report only; suggest: open PRs; auto: auto-merge low-risk changes once earned."),
     prometheus: z
       .strictObject({ url: z.url({ protocol: /^https?$/, message: "expected an http(s) URL" }).describe("Used by the CLI; the App uses its operator's endpoints.") })

@@ -31,15 +31,16 @@ export function issuesToDiagnostics(loaded: LoadedYaml, schema: z.ZodType, issue
       case "invalid_type":
         if (!found.complete) {
           const missing = String(path[path.length - 1]);
-          at(positionOf(loaded, path.slice(0, -1)), path.slice(0, -1), `missing required field "${missing}"`);
+          at(positionOf(loaded, path.slice(0, -1), "key"), path.slice(0, -1), `missing required field "${missing}"`);
         } else at(positionOf(loaded, path), path, `${issue.message.replace(/^Invalid input: /, "")}, found ${describe(found.node)}`);
         break;
       case "invalid_value": {
         const values = issue.values.map(String);
         const actual = scalarText(found.node);
-        const hint = actual !== undefined ? suggestion(actual, values) : ` (expected one of: ${values.join(", ")})`;
+        const hint = actual !== undefined && values.length > 1 ? suggestion(actual, values) : "";
         const expected = values.length === 1 ? `expected ${values[0]}` : `expected one of: ${values.join(" | ")}`;
-        at(positionOf(loaded, path), path, actual !== undefined && hint.startsWith(" (did") ? `unknown value "${actual}"${hint}` : `${expected}${actual !== undefined ? `, found "${actual}"` : ""}`);
+        const shown = actual !== undefined ? `, found ${JSON.stringify(actual)}` : "";
+        at(positionOf(loaded, path), path, hint.startsWith(" (did") ? `unknown value "${actual}"${hint}` : issue.message.startsWith("Invalid") ? `${expected}${shown}` : issue.message);
         break;
       }
       case "invalid_union": {
@@ -49,12 +50,12 @@ export function issuesToDiagnostics(loaded: LoadedYaml, schema: z.ZodType, issue
       }
       case "custom": {
         const offset = (issue.params as { offset?: unknown } | undefined)?.offset;
-        const p = typeof offset === "number" ? positionOfOffset(loaded, offsetInScalar(loaded, path, offset)) : positionOf(loaded, path);
+        const p = typeof offset === "number" ? positionOfOffset(loaded, offsetInScalar(loaded, path, offset)) : positionOf(loaded, path, "key");
         at(p, path, issue.message);
         break;
       }
       default:
-        at(positionOf(loaded, path), path, issue.message);
+        at(positionOf(loaded, path, "key"), path, issue.message);
     }
   }
   return out;

@@ -14,7 +14,7 @@ export function editDistance(a: string, b: string): number {
 }
 
 /** The closest candidate, if it is close enough to be a plausible typo. */
-export function closest(word: string, candidates: Iterable<string>): string | undefined {
+export function closest(word: string, candidates: readonly string[]): string | undefined {
   let best: string | undefined;
   let bestDistance = Number.POSITIVE_INFINITY;
   for (const c of candidates) {
@@ -25,7 +25,11 @@ export function closest(word: string, candidates: Iterable<string>): string | un
     }
   }
   const limit = Math.max(1, Math.floor(word.length / 3));
-  return bestDistance <= limit ? best : undefined;
+  if (bestDistance <= limit) return best;
+  // "sunday" for "sun", "Deploy" for "Deployment": a prefix is a plausible slip too.
+  const lower = word.toLowerCase();
+  for (const c of candidates) if (c.length >= 3 && (lower.startsWith(c.toLowerCase()) || c.toLowerCase().startsWith(lower))) return c;
+  return undefined;
 }
 
 /** " (did you mean "x"?)" or " (expected one of: a, b)" — the tail of an "unknown …" message. */

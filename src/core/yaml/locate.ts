@@ -42,10 +42,15 @@ export function positionOfOffset(loaded: LoadedYaml, offset: number): Position {
   return loaded.lineCounter.linePos(offset);
 }
 
-/** Where to point a user for the value at `path` (or its key, or the nearest existing ancestor). */
+/**
+ * Where to point a user for the value at `path`, or the nearest existing ancestor. With "key",
+ * a mapping or list is pointed at by its key (`target:`), not its first entry; a scalar still by
+ * its value, which is where the mistake is.
+ */
 export function positionOf(loaded: LoadedYaml, path: readonly PathSegment[], prefer: "key" | "value" = "value"): Position {
   const found = findNode(loaded, path);
-  const target = prefer === "key" && found.key ? found.key : found.node;
+  const collection = isMap(found.node) || isSeq(found.node);
+  const target = prefer === "key" && found.key && (collection || !found.complete) ? found.key : found.node;
   return positionOfOffset(loaded, target?.range?.[0] ?? 0);
 }
 
@@ -72,14 +77,22 @@ export function offsetInScalar(loaded: LoadedYaml, path: readonly PathSegment[],
   let j = node.range[0];
   const end = node.range[1];
   const quoted = node.type === Scalar.QUOTE_DOUBLE || node.type === Scalar.QUOTE_SINGLE;
+  const block = node.type === Scalar.BLOCK_LITERAL || node.type === Scalar.BLOCK_FOLDED;
+  let indent = 0;
   if (quoted) j++;
-  else if (node.type === Scalar.BLOCK_LITERAL || node.type === Scalar.BLOCK_FOLDED) {
+  else if (block) {
     j = src.indexOf("\n", j) + 1; // content starts on the line after the indicator
-    while (j < end && (src[j] === " " || src[j] === "\t")) j++;
+    const lineStart = j;
+    while (j < end && src[j] === " ") j++;
+    indent = j - lineStart;
   }
   for (let i = 0; i < index && j < end; i++) {
     const v = value[i];
-    if (src[j] === v && !(node.type === Scalar.QUOTE_DOUBLE && v === "\\")) {
+    if (block && v === "\n" && src[j] === "\n") {
+      // Each content line of a block scalar starts with the block's indentation, not in the value.
+      j++;
+      for (let k = 0; k < indent && src[j] === " "; k++) j++;
+    } else if (src[j] === v && !(node.type === Scalar.QUOTE_DOUBLE && v === "\\")) {
       j++;
     } else if (v === " " || v === "\n") {
       // Folding: one value space or newline stands for a run of source whitespace.
