@@ -4,7 +4,9 @@ import { existsSync } from "node:fs";
 
 const entry = new URL("../dist/cli/main.js", import.meta.url);
 if (!existsSync(entry)) {
-  process.stderr.write("governor: dist/ is missing. Run `npm ci` (or `npm run build`) in the governor folder first.\n");
+  process.stderr.write(
+    "governor: dist/ is missing. Run `npm ci` (or `npm run build`) in the governor folder first.\n",
+  );
   process.exit(1);
 }
 const { main } = await import(entry.href);

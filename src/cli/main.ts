@@ -14,7 +14,9 @@ function program(io: Io, run: (code: Promise<number>) => void): Command {
     .showHelpAfterError("(run governor --help for usage)");
   cli
     .command("validate")
-    .description("Check .github/governor.yml and the repository's policies; report every problem as FILE:LINE:COL.")
+    .description(
+      "Check .github/governor.yml and the repository's policies; report every problem as FILE:LINE:COL.",
+    )
     .option("--repo <dir>", "the repository's folder", ".")
     .action((opts: { repo: string }) => run(validate({ repo: opts.repo }, io)));
   return cli;
@@ -34,8 +36,11 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       io.stderr(`${e.message}\n`);
       return e.exitCode;
     }
-    const detail = e instanceof Error ? (process.env.GOVERNOR_DEBUG ? (e.stack ?? e.message) : e.message) : String(e);
-    io.stderr(`governor: internal error: ${detail}\nThis is a bug in Governor; please report it with the command you ran (GOVERNOR_DEBUG=1 shows the stack).\n`);
+    const detail =
+      e instanceof Error ? (process.env.GOVERNOR_DEBUG ? (e.stack ?? e.message) : e.message) : String(e);
+    io.stderr(
+      `governor: internal error: ${detail}\nThis is a bug in Governor; please report it with the command you ran (GOVERNOR_DEBUG=1 shows the stack).\n`,
+    );
     return 2;
   }
 }

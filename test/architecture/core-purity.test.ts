@@ -40,7 +40,9 @@ describe("the core is pure", () => {
       "const f = await import('node:fs');",
       "const g = performance.now();",
     ].join("\n");
-    expect(findImpurities("bad.ts", bad).map((i) => i.line)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13]);
+    expect(findImpurities("bad.ts", bad).map((i) => i.line)).toEqual([
+      1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13,
+    ]);
   });
 
   it("allows what is pure", () => {

@@ -14,7 +14,13 @@ const BANNED_MODULES = [
 
 /** Globals that read the clock, randomness or the environment, or perform I/O. */
 const BANNED_CALLS = new Set(["fetch", "setTimeout", "setInterval", "setImmediate", "require"]);
-const BANNED_MEMBERS = new Set(["Date.now", "performance.now", "Math.random", "crypto.randomUUID", "crypto.getRandomValues"]);
+const BANNED_MEMBERS = new Set([
+  "Date.now",
+  "performance.now",
+  "Math.random",
+  "crypto.randomUUID",
+  "crypto.getRandomValues",
+]);
 const BANNED_IDENTIFIERS = new Set(["process", "globalThis"]);
 
 export interface Impurity {
@@ -30,7 +36,8 @@ export function findImpurities(file: string, source: string): Impurity[] {
   const report = (node: ts.Node, what: string) =>
     out.push({ file, line: sf.getLineAndCharacterOfPosition(node.getStart(sf)).line + 1, what });
   const checkModule = (node: ts.Node, spec: ts.Expression | undefined) => {
-    if (spec && ts.isStringLiteral(spec) && BANNED_MODULES.some((re) => re.test(spec.text))) report(node, `imports ${spec.text}`);
+    if (spec && ts.isStringLiteral(spec) && BANNED_MODULES.some((re) => re.test(spec.text)))
+      report(node, `imports ${spec.text}`);
   };
   const visit = (node: ts.Node): void => {
     if (ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) checkModule(node, node.moduleSpecifier);
@@ -38,11 +45,20 @@ export function findImpurities(file: string, source: string): Impurity[] {
       checkModule(node, node.moduleReference.expression);
     } else if (ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword) {
       report(node, "uses a dynamic import()");
-    } else if (ts.isCallExpression(node) && ts.isIdentifier(node.expression) && BANNED_CALLS.has(node.expression.text)) {
+    } else if (
+      ts.isCallExpression(node) &&
+      ts.isIdentifier(node.expression) &&
+      BANNED_CALLS.has(node.expression.text)
+    ) {
       report(node, `calls ${node.expression.text}()`);
     } else if (ts.isPropertyAccessExpression(node) && BANNED_MEMBERS.has(node.getText(sf))) {
       report(node, `uses ${node.getText(sf)}`);
-    } else if (ts.isNewExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === "Date" && (node.arguments?.length ?? 0) === 0) {
+    } else if (
+      ts.isNewExpression(node) &&
+      ts.isIdentifier(node.expression) &&
+      node.expression.text === "Date" &&
+      (node.arguments?.length ?? 0) === 0
+    ) {
       report(node, "reads the clock with new Date()");
     } else if (ts.isIdentifier(node) && BANNED_IDENTIFIERS.has(node.text) && !isPropertyName(node)) {
       report(node, `uses the global ${node.text}`);

@@ -1,5 +1,9 @@
 import { readBuiltinPolicies } from "../../src/adapters/fs/read-repo-config.js";
-import { CONFIG_PATH, loadRepoConfig, type RepoConfigResult } from "../../src/core/config/load-repo-config.js";
+import {
+  CONFIG_PATH,
+  loadRepoConfig,
+  type RepoConfigResult,
+} from "../../src/core/config/load-repo-config.js";
 import { formatDiagnostic } from "../../src/core/diagnostics.js";
 
 const encode = (text: string) => new TextEncoder().encode(text);

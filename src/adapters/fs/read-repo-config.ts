@@ -8,12 +8,15 @@ import { isDirectory, listYamlFiles, packageRoot, readRepoFile } from "./repo-fi
 
 /** Everything `loadRepoConfig` needs from a checkout, or the one reason it cannot be had. */
 export async function readRepoConfigInput(repoDir: string): Promise<Result<RepoConfigInput, string>> {
-  if (!(await isDirectory(repoDir))) return err(`${repoDir}: no such directory (pass the repository's folder with --repo DIR)`);
+  if (!(await isDirectory(repoDir)))
+    return err(`${repoDir}: no such directory (pass the repository's folder with --repo DIR)`);
   const config = await readRepoFile(repoDir, CONFIG_PATH);
   if (!config.ok) {
     const where = join(repoDir, CONFIG_PATH);
     if (config.error.problem === "missing") {
-      return err(`${where}: not found. Governor is configured by ${CONFIG_PATH} in the repository (see the README's configuration reference), or pass another folder with --repo DIR`);
+      return err(
+        `${where}: not found. Governor is configured by ${CONFIG_PATH} in the repository (see the README's configuration reference), or pass another folder with --repo DIR`,
+      );
     }
     return err(`${where}: ${config.error.message}`);
   }
@@ -42,7 +45,10 @@ export async function readBuiltinPolicies(): Promise<SourceFile[]> {
 }
 
 /** The checks only the file system can make: does each lever's file exist, inside the repository? */
-export async function checkTargetsOnDisk(repoDir: string, targets: readonly LeverTargetRef[]): Promise<Diagnostic[]> {
+export async function checkTargetsOnDisk(
+  repoDir: string,
+  targets: readonly LeverTargetRef[],
+): Promise<Diagnostic[]> {
   const out: Diagnostic[] = [];
   const seen = new Map<string, string | undefined>();
   for (const t of targets) {
@@ -52,7 +58,12 @@ export async function checkTargetsOnDisk(repoDir: string, targets: readonly Leve
     }
     const problem = seen.get(t.file);
     if (problem !== undefined) {
-      out.push({ file: t.source.file, line: t.source.line, col: t.source.col, message: `${t.source.field}: ${problem}` });
+      out.push({
+        file: t.source.file,
+        line: t.source.line,
+        col: t.source.col,
+        message: `${t.source.field}: ${problem}`,
+      });
     }
   }
   return out;

@@ -1,8 +1,8 @@
 import { lstat, open, readdir, realpath, stat } from "node:fs/promises";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
-import { MAX_FILE_BYTES, type SourceFile } from "../../core/yaml/load.js";
 import { err, ok, type Result } from "../../core/result.js";
+import { MAX_FILE_BYTES, type SourceFile } from "../../core/yaml/load.js";
 
 export type FileProblem = "missing" | "outside" | "not-a-file" | "too-large" | "unreadable";
 
@@ -23,23 +23,31 @@ export async function readRepoFile(repoDir: string, relPath: string): Promise<Re
   try {
     real = await realpath(full);
   } catch (e) {
-    if (isCode(e, "ENOENT") || isCode(e, "ENOTDIR")) return err({ problem: "missing", message: `"${relPath}" does not exist in the repository` });
+    if (isCode(e, "ENOENT") || isCode(e, "ENOTDIR"))
+      return err({ problem: "missing", message: `"${relPath}" does not exist in the repository` });
     return err({ problem: "unreadable", message: `"${relPath}" cannot be read: ${describe(e)}` });
   }
   if (real !== root && !real.startsWith(root + sep)) {
-    return err({ problem: "outside", message: `"${relPath}" resolves outside the repository (through a symlink to ${relative(root, real)}): point the lever at a file inside it` });
+    return err({
+      problem: "outside",
+      message: `"${relPath}" resolves outside the repository (through a symlink to ${relative(root, real)}): point the lever at a file inside it`,
+    });
   }
   const info = await stat(real);
   if (!info.isFile()) return err({ problem: "not-a-file", message: `"${relPath}" is not a regular file` });
   if (info.size > MAX_FILE_BYTES) {
-    return err({ problem: "too-large", message: `"${relPath}" is ${info.size} bytes; Governor reads YAML files of at most 1 MiB` });
+    return err({
+      problem: "too-large",
+      message: `"${relPath}" is ${info.size} bytes; Governor reads YAML files of at most 1 MiB`,
+    });
   }
   const handle = await open(real, "r");
   try {
     // Read at most one byte past the limit, so a file that grew since stat() is still refused.
     const buffer = Buffer.alloc(MAX_FILE_BYTES + 1);
     const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
-    if (bytesRead > MAX_FILE_BYTES) return err({ problem: "too-large", message: `"${relPath}" is larger than 1 MiB` });
+    if (bytesRead > MAX_FILE_BYTES)
+      return err({ problem: "too-large", message: `"${relPath}" is larger than 1 MiB` });
     return ok({ path: relPath, bytes: new Uint8Array(buffer.subarray(0, bytesRead)) });
   } finally {
     await handle.close();

@@ -18,11 +18,16 @@ export async function validate(options: ValidateOptions, io: Io): Promise<number
   const result = loadRepoConfig(input.value);
   const onDisk = await checkTargetsOnDisk(options.repo, result.targets);
   const builtin = new Set(input.value.builtinPolicies.map((f) => f.path));
-  const shown = (d: Diagnostic): Diagnostic => ({ ...d, file: builtin.has(d.file) ? `(built-in) ${d.file}` : join(options.repo, d.file) });
+  const shown = (d: Diagnostic): Diagnostic => ({
+    ...d,
+    file: builtin.has(d.file) ? `(built-in) ${d.file}` : join(options.repo, d.file),
+  });
   const problems = sortDiagnostics([...result.diagnostics, ...onDisk]).map(shown);
   if (problems.length > 0 || !result.loaded) {
     for (const d of problems) io.stderr(`${formatDiagnostic(d)}\n`);
-    io.stderr(`${problems.length} problem${problems.length === 1 ? "" : "s"} found; nothing will be proposed until they are fixed.\n`);
+    io.stderr(
+      `${problems.length} problem${problems.length === 1 ? "" : "s"} found; nothing will be proposed until they are fixed.\n`,
+    );
     return 1;
   }
   const { config, policies, levers } = result.loaded;

@@ -13,7 +13,12 @@ export interface LeverTargetRef {
   /** Normalised path relative to the repository root. */
   readonly file: string;
   /** Where the lever names the file, for problems found later by the file-system adapter. */
-  readonly source: { readonly file: string; readonly line: number; readonly col: number; readonly field: string };
+  readonly source: {
+    readonly file: string;
+    readonly line: number;
+    readonly col: number;
+    readonly field: string;
+  };
 }
 
 export interface ResolvedLever extends Lever {
@@ -47,7 +52,12 @@ export function checkLevers(
   const targets: LeverTargetRef[] = [];
   const duplicates = duplicateIds(entries.map((e) => e.lever));
   const at = (path: PathSegment[], message: string, where = positionOf(loaded, path)): Diagnostic => {
-    const d = { file: loaded.path, line: where.line, col: where.col, message: `${formatPath(path)}: ${message}` };
+    const d = {
+      file: loaded.path,
+      line: where.line,
+      col: where.col,
+      message: `${formatPath(path)}: ${message}`,
+    };
     diagnostics.push(d);
     return d;
   };
@@ -60,7 +70,11 @@ export function checkLevers(
     else {
       const p = positionOf(loaded, [...base, "target", "file"]);
       const field = formatPath([...base, "target", "file"]);
-      targets.push({ leverId: lever.id, file: file.value, source: { file: loaded.path, line: p.line, col: p.col, field } });
+      targets.push({
+        leverId: lever.id,
+        file: file.value,
+        source: { file: loaded.path, line: p.line, col: p.col, field },
+      });
     }
 
     const policy = policies.get(lever.policy);
@@ -70,7 +84,10 @@ export function checkLevers(
     const fieldPath: PathSegment[] = [...base, "target", lever.target.field !== undefined ? "field" : "path"];
     const fieldType = fieldValueType(lever.target.field ?? lever.target.path ?? "");
     if (fieldType !== undefined && fieldType !== type) {
-      at(fieldPath, `this field holds a ${fieldType} value, but policy "${policy.id}" tunes ${type} values: pick a policy for ${fieldType}`);
+      at(
+        fieldPath,
+        `this field holds a ${fieldType} value, but policy "${policy.id}" tunes ${type} values: pick a policy for ${fieldType}`,
+      );
     }
     const parseAt = (key: "min" | "max", raw: string | number) => {
       const v = parseValue(type, raw);
@@ -80,7 +97,10 @@ export function checkLevers(
     const min = parseAt("min", lever.bounds.min);
     const max = parseAt("max", lever.bounds.max);
     if (min && max && compareValues(min, max) > 0) {
-      at([...base, "bounds", "min"], `bounds.min (${lever.bounds.min}) is greater than bounds.max (${lever.bounds.max})`);
+      at(
+        [...base, "bounds", "min"],
+        `bounds.min (${lever.bounds.min}) is greater than bounds.max (${lever.bounds.max})`,
+      );
     }
 
     const strategy = resolveStrategy(policy, lever, base, at, loaded);
@@ -92,7 +112,11 @@ export function checkLevers(
       else if (isZeroOrLess(s.value)) at([...base, "step"], "step must be greater than zero");
       else stepValue = s.value;
     } else if (strategy?.type === "slo-step") {
-      at(base, `policy "${policy.id}" moves the value in steps: set \`step\` on this lever (e.g. step: 5)`, positionOf(loaded, [...base, "id"]));
+      at(
+        base,
+        `policy "${policy.id}" moves the value in steps: set \`step\` on this lever (e.g. step: 5)`,
+        positionOf(loaded, [...base, "id"]),
+      );
     }
     if (diagnostics.length === before && !duplicates.has(lever.id) && min && max && strategy) {
       levers.push({ ...lever, policyDef: policy, strategy, min, max, ...(stepValue ? { stepValue } : {}) });
@@ -135,7 +159,11 @@ function resolveStrategy(
   for (const key of Object.keys(lever.params)) {
     if (key === "type" || !paramsAllowed.includes(key)) {
       const where = positionOfKey(loaded, [...base, "params"], key);
-      at([...base, "params", key], `unknown parameter "${key}" for the ${policy.strategy.type} strategy${suggestion(key, paramsAllowed)}`, where);
+      at(
+        [...base, "params", key],
+        `unknown parameter "${key}" for the ${policy.strategy.type} strategy${suggestion(key, paramsAllowed)}`,
+        where,
+      );
       bad = true;
     }
   }
@@ -144,7 +172,8 @@ function resolveStrategy(
   if (merged.success) return merged.data;
   for (const issue of merged.error.issues) {
     const key = issue.path[0];
-    const path: PathSegment[] = typeof key === "string" && key in lever.params ? [...base, "params", key] : [...base, "policy"];
+    const path: PathSegment[] =
+      typeof key === "string" && key in lever.params ? [...base, "params", key] : [...base, "policy"];
     at(path, `${issue.path.join(".")}: ${issue.message}`);
   }
   return undefined;
@@ -167,7 +196,11 @@ function duplicateIds(levers: ReadonlyArray<{ id?: unknown }>): Set<unknown> {
  * Checks that hold on the raw data, so they are reported even for levers that failed the
  * schema: unique ids, and policies that exist.
  */
-export function checkLeverReferences(data: unknown, policies: ReadonlyMap<string, Policy>, loaded: LoadedYaml): Diagnostic[] {
+export function checkLeverReferences(
+  data: unknown,
+  policies: ReadonlyMap<string, Policy>,
+  loaded: LoadedYaml,
+): Diagnostic[] {
   const raw = (data as { levers?: unknown } | null)?.levers;
   if (!Array.isArray(raw)) return [];
   const out: Diagnostic[] = [];
@@ -180,11 +213,18 @@ export function checkLeverReferences(data: unknown, policies: ReadonlyMap<string
     const { id, policy } = (item ?? {}) as { id?: unknown; policy?: unknown };
     if (typeof id === "string") {
       const first = firstIndex.get(id);
-      if (first !== undefined) at(["levers", i, "id"], `duplicate lever id "${id}" (also levers[${first}]): lever ids must be unique in the repository`);
+      if (first !== undefined)
+        at(
+          ["levers", i, "id"],
+          `duplicate lever id "${id}" (also levers[${first}]): lever ids must be unique in the repository`,
+        );
       else firstIndex.set(id, i);
     }
     if (typeof policy === "string" && !policies.has(policy)) {
-      at(["levers", i, "policy"], `unknown policy "${policy}"${suggestion(policy, [...policies.keys()].sort())}`);
+      at(
+        ["levers", i, "policy"],
+        `unknown policy "${policy}"${suggestion(policy, [...policies.keys()].sort())}`,
+      );
     }
   });
   return out;

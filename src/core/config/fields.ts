@@ -9,20 +9,25 @@ export const durationSchema = z
   .superRefine((text, ctx) => {
     const parsed = parseDuration(text);
     if (!parsed.ok) ctx.addIssue({ code: "custom", message: parsed.error });
-    else if (parsed.value === 0) ctx.addIssue({ code: "custom", message: "a duration of zero is not allowed here" });
+    else if (parsed.value === 0)
+      ctx.addIssue({ code: "custom", message: "a duration of zero is not allowed here" });
   })
   .meta({ pattern: "^([0-9]+(ms|y|w|d|h|m|s))+$", examples: ["30s", "5m", "1h30m", "7d"] });
 
 /** PromQL, syntax-checked with Prometheus' grammar; `params.offset` locates the error inside the query. */
-export const promqlSchema = z.string({ error: "expected a PromQL query (a string)" }).superRefine((query, ctx) => {
-  const e = checkPromql(query);
-  if (e) ctx.addIssue({ code: "custom", message: e.message, params: { offset: e.offset } });
-});
+export const promqlSchema = z
+  .string({ error: "expected a PromQL query (a string)" })
+  .superRefine((query, ctx) => {
+    const e = checkPromql(query);
+    if (e) ctx.addIssue({ code: "custom", message: e.message, params: { offset: e.offset } });
+  });
 
-export const selectorSchema = z.string({ error: 'expected a PromQL selector such as \'{namespace="shop"}\'' }).superRefine((s, ctx) => {
-  const e = checkSelector(s);
-  if (e) ctx.addIssue({ code: "custom", message: e.message, params: { offset: e.offset } });
-});
+export const selectorSchema = z
+  .string({ error: "expected a PromQL selector such as '{namespace=\"shop\"}'" })
+  .superRefine((s, ctx) => {
+    const e = checkSelector(s);
+    if (e) ctx.addIssue({ code: "custom", message: e.message, params: { offset: e.offset } });
+  });
 
 export const idSchema = z
   .string({ error: "expected an id: lowercase letters, digits and dashes" })
@@ -30,16 +35,18 @@ export const idSchema = z
     message: "ids use lowercase letters, digits and dashes (at most 63, not starting or ending with a dash)",
   });
 
-export const signalNameSchema = z
-  .string()
-  .regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, { message: "signal names are identifiers: letters, digits and underscores" });
+export const signalNameSchema = z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, {
+  message: "signal names are identifiers: letters, digits and underscores",
+});
 
 /** A value of a lever: a quantity, a number or a duration, interpreted by the policy's value type. */
 export const leverValueSchema = z.union([z.string(), z.number()], {
   error: "expected a value such as 250m, 512Mi, 5, 0.25 or 30s",
 });
 
-const finite = z.number({ error: "expected a number" }).refine(Number.isFinite, { message: "expected a finite number" });
+const finite = z
+  .number({ error: "expected a number" })
+  .refine(Number.isFinite, { message: "expected a finite number" });
 
 /**
  * A guardrail's limit: absolute (`max`/`min`) or relative to the pre-change baseline
@@ -52,10 +59,15 @@ export const guardrailLimits = {
     .number()
     .positive({ message: "maxIncrease is a positive fraction (0.2 means +20% over the baseline)" })
     .optional()
-    .describe("Breach when the value rises by more than this fraction over the pre-change baseline (0.2 = +20%)."),
+    .describe(
+      "Breach when the value rises by more than this fraction over the pre-change baseline (0.2 = +20%).",
+    ),
 };
 
-export function requireOneLimit(g: { max?: number | undefined; min?: number | undefined; maxIncrease?: number | undefined }, ctx: z.RefinementCtx): void {
+export function requireOneLimit(
+  g: { max?: number | undefined; min?: number | undefined; maxIncrease?: number | undefined },
+  ctx: z.RefinementCtx,
+): void {
   if (g.max === undefined && g.min === undefined && g.maxIncrease === undefined) {
     ctx.addIssue({ code: "custom", message: "a guardrail needs a limit: max, min or maxIncrease" });
   }

@@ -3,7 +3,13 @@ import { sortDiagnostics } from "../diagnostics.js";
 import { parseDuration } from "../units/duration.js";
 import { type LoadedYaml, loadYaml, type SourceFile } from "../yaml/load.js";
 import { positionOf } from "../yaml/locate.js";
-import { checkLeverReferences, checkLevers, type IndexedLever, type LeverTargetRef, type ResolvedLever } from "./check-levers.js";
+import {
+  checkLeverReferences,
+  checkLevers,
+  type IndexedLever,
+  type LeverTargetRef,
+  type ResolvedLever,
+} from "./check-levers.js";
 import { checkPolicy } from "./check-policy.js";
 import { type Policy, policySchema } from "./policy-schema.js";
 import { leverSchema, type RepoConfig, repoConfigSchema } from "./repo-schema.js";
@@ -55,7 +61,12 @@ export function loadRepoConfig(input: RepoConfigInput): RepoConfigResult {
     if (existing) {
       const p = positionOf(parsed.loaded, ["id"]);
       const what = existing.origin === "built-in" ? "a built-in policy" : `the policy in ${existing.file}`;
-      diagnostics.push({ file: file.path, line: p.line, col: p.col, message: `id: "${parsed.policy.id}" is already the id of ${what}: pick another id` });
+      diagnostics.push({
+        file: file.path,
+        line: p.line,
+        col: p.col,
+        message: `id: "${parsed.policy.id}" is already the id of ${what}: pick another id`,
+      });
       return;
     }
     policies.set(parsed.policy.id, { policy: parsed.policy, origin, file: file.path });
@@ -64,15 +75,24 @@ export function loadRepoConfig(input: RepoConfigInput): RepoConfigResult {
   input.repoPolicies.forEach(load("repo"));
 
   const loadedConfig = loadYaml(input.config);
-  if (!loadedConfig.ok) return { diagnostics: sortDiagnostics([...diagnostics, ...loadedConfig.error]), targets: [] };
+  if (!loadedConfig.ok)
+    return { diagnostics: sortDiagnostics([...diagnostics, ...loadedConfig.error]), targets: [] };
   const parsed = repoConfigSchema.safeParse(loadedConfig.value.data);
   const policyDefs = new Map([...policies].map(([id, e]) => [id, e.policy]));
   diagnostics.push(...checkLeverReferences(loadedConfig.value.data, policyDefs, loadedConfig.value));
   if (!parsed.success) {
     diagnostics.push(...issuesToDiagnostics(loadedConfig.value, repoConfigSchema, parsed.error.issues));
     // Still check the levers that are well-formed on their own, so one run reports everything.
-    const checked = checkLevers(wellFormedLevers(loadedConfig.value.data), [], policyDefs, loadedConfig.value);
-    return { diagnostics: sortDiagnostics([...diagnostics, ...checked.diagnostics]), targets: checked.targets };
+    const checked = checkLevers(
+      wellFormedLevers(loadedConfig.value.data),
+      [],
+      policyDefs,
+      loadedConfig.value,
+    );
+    return {
+      diagnostics: sortDiagnostics([...diagnostics, ...checked.diagnostics]),
+      targets: checked.targets,
+    };
   }
   const config = parsed.data;
   const entries = config.levers.map((lever, index) => ({ lever, index }));
@@ -95,13 +115,23 @@ function wellFormedLevers(data: unknown): IndexedLever[] {
   });
 }
 
-export function parsePolicy(file: SourceFile): { policy?: Policy; loaded?: LoadedYaml; diagnostics: Diagnostic[] } {
+export function parsePolicy(file: SourceFile): {
+  policy?: Policy;
+  loaded?: LoadedYaml;
+  diagnostics: Diagnostic[];
+} {
   const loaded = loadYaml(file);
   if (!loaded.ok) return { diagnostics: loaded.error };
   const parsed = policySchema.safeParse(loaded.value.data);
-  if (!parsed.success) return { loaded: loaded.value, diagnostics: issuesToDiagnostics(loaded.value, policySchema, parsed.error.issues) };
+  if (!parsed.success)
+    return {
+      loaded: loaded.value,
+      diagnostics: issuesToDiagnostics(loaded.value, policySchema, parsed.error.issues),
+    };
   const problems = checkPolicy(parsed.data, loaded.value);
-  return problems.length > 0 ? { loaded: loaded.value, diagnostics: problems } : { policy: parsed.data, loaded: loaded.value, diagnostics: [] };
+  return problems.length > 0
+    ? { loaded: loaded.value, diagnostics: problems }
+    : { policy: parsed.data, loaded: loaded.value, diagnostics: [] };
 }
 
 function checkWatch(config: RepoConfig, loaded: LoadedYaml): Diagnostic[] {
@@ -110,7 +140,14 @@ function checkWatch(config: RepoConfig, loaded: LoadedYaml): Diagnostic[] {
   const i = parseDuration(interval);
   if (w.ok && i.ok && i.value > w.value) {
     const p = positionOf(loaded, ["watch", "interval"]);
-    return [{ file: loaded.path, line: p.line, col: p.col, message: `watch.interval: ${interval} is longer than watch.window (${window}), so the window would see no evaluation` }];
+    return [
+      {
+        file: loaded.path,
+        line: p.line,
+        col: p.col,
+        message: `watch.interval: ${interval} is longer than watch.window (${window}), so the window would see no evaluation`,
+      },
+    ];
   }
   return [];
 }

@@ -3,7 +3,14 @@ import type { z } from "zod";
 import type { Diagnostic } from "../diagnostics.js";
 import { suggestion } from "../text/suggest.js";
 import type { LoadedYaml } from "../yaml/load.js";
-import { findNode, offsetInScalar, type PathSegment, positionOf, positionOfKey, positionOfOffset } from "../yaml/locate.js";
+import {
+  findNode,
+  offsetInScalar,
+  type PathSegment,
+  positionOf,
+  positionOfKey,
+  positionOfOffset,
+} from "../yaml/locate.js";
 
 /** "levers[0].target.file" */
 export function formatPath(path: readonly PathSegment[]): string {
@@ -13,7 +20,11 @@ export function formatPath(path: readonly PathSegment[]): string {
 }
 
 /** Turns zod issues into diagnostics that point at the offending YAML node, with messages for people. */
-export function issuesToDiagnostics(loaded: LoadedYaml, schema: z.ZodType, issues: readonly z.core.$ZodIssue[]): Diagnostic[] {
+export function issuesToDiagnostics(
+  loaded: LoadedYaml,
+  schema: z.ZodType,
+  issues: readonly z.core.$ZodIssue[],
+): Diagnostic[] {
   const out: Diagnostic[] = [];
   const at = (p: { line: number; col: number }, path: readonly PathSegment[], message: string) =>
     out.push({ file: loaded.path, line: p.line, col: p.col, message: `${formatPath(path)}: ${message}` });
@@ -24,23 +35,45 @@ export function issuesToDiagnostics(loaded: LoadedYaml, schema: z.ZodType, issue
       case "unrecognized_keys": {
         const allowed = allowedKeys(schema, path, loaded.data);
         for (const key of issue.keys) {
-          at(positionOfKey(loaded, path, key), [...path, key], `unknown key "${key}"${suggestion(key, allowed)}`);
+          at(
+            positionOfKey(loaded, path, key),
+            [...path, key],
+            `unknown key "${key}"${suggestion(key, allowed)}`,
+          );
         }
         break;
       }
       case "invalid_type":
         if (!found.complete) {
           const missing = String(path[path.length - 1]);
-          at(positionOf(loaded, path.slice(0, -1), "key"), path.slice(0, -1), `missing required field "${missing}"`);
-        } else at(positionOf(loaded, path), path, `${issue.message.replace(/^Invalid input: /, "")}, found ${describe(found.node)}`);
+          at(
+            positionOf(loaded, path.slice(0, -1), "key"),
+            path.slice(0, -1),
+            `missing required field "${missing}"`,
+          );
+        } else
+          at(
+            positionOf(loaded, path),
+            path,
+            `${issue.message.replace(/^Invalid input: /, "")}, found ${describe(found.node)}`,
+          );
         break;
       case "invalid_value": {
         const values = issue.values.map(String);
         const actual = scalarText(found.node);
         const hint = actual !== undefined && values.length > 1 ? suggestion(actual, values) : "";
-        const expected = values.length === 1 ? `expected ${values[0]}` : `expected one of: ${values.join(" | ")}`;
+        const expected =
+          values.length === 1 ? `expected ${values[0]}` : `expected one of: ${values.join(" | ")}`;
         const shown = actual !== undefined ? `, found ${JSON.stringify(actual)}` : "";
-        at(positionOf(loaded, path), path, hint.startsWith(" (did") ? `unknown value "${actual}"${hint}` : issue.message.startsWith("Invalid") ? `${expected}${shown}` : issue.message);
+        at(
+          positionOf(loaded, path),
+          path,
+          hint.startsWith(" (did")
+            ? `unknown value "${actual}"${hint}`
+            : issue.message.startsWith("Invalid")
+              ? `${expected}${shown}`
+              : issue.message,
+        );
         break;
       }
       case "invalid_union": {
@@ -50,7 +83,10 @@ export function issuesToDiagnostics(loaded: LoadedYaml, schema: z.ZodType, issue
       }
       case "custom": {
         const offset = (issue.params as { offset?: unknown } | undefined)?.offset;
-        const p = typeof offset === "number" ? positionOfOffset(loaded, offsetInScalar(loaded, path, offset)) : positionOf(loaded, path, "key");
+        const p =
+          typeof offset === "number"
+            ? positionOfOffset(loaded, offsetInScalar(loaded, path, offset))
+            : positionOf(loaded, path, "key");
         at(p, path, issue.message);
         break;
       }
@@ -97,7 +133,12 @@ export function allowedKeys(schema: z.ZodType, path: readonly PathSegment[], dat
       else if (def.type === "pipe" && def.in) s = def.in;
       else if (def.type === "union" && def.options) {
         const tag = (d as { type?: unknown } | undefined)?.type;
-        s = def.options.find((o) => defOf(o).shape?.type && (defOf(defOf(o).shape?.type as z.ZodType) as { values?: unknown[] }).values?.includes(tag)) ?? def.options[0];
+        s =
+          def.options.find(
+            (o) =>
+              defOf(o).shape?.type &&
+              (defOf(defOf(o).shape?.type as z.ZodType) as { values?: unknown[] }).values?.includes(tag),
+          ) ?? def.options[0];
       } else break;
     }
     if (seg === undefined || !s) return;

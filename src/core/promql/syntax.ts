@@ -15,7 +15,10 @@ export function checkPromql(query: string): PromqlSyntaxError | undefined {
     enter(node) {
       if (error) return false;
       if (node.type.isError) {
-        error = { offset: node.from, message: `PromQL syntax error at position ${node.from + 1} of the query: ${near(query, node.from)}` };
+        error = {
+          offset: node.from,
+          message: `PromQL syntax error at position ${node.from + 1} of the query: ${near(query, node.from)}`,
+        };
         return false;
       }
       return undefined;
@@ -33,8 +36,11 @@ export function checkSelector(selector: string): PromqlSyntaxError | undefined {
   if (syntax) return syntax;
   const top = parser.parse(selector).topNode.firstChild;
   const matchers = top?.name === "VectorSelector" ? top.getChild("LabelMatchers") : null;
-  if (!top || top.name !== "VectorSelector" || top.nextSibling || !matchers || top.getChild("Identifier")) {
-    return { offset: 0, message: `a selector is label matchers in braces, such as {namespace="shop", pod=~"checkout-.*"}` };
+  if (top?.name !== "VectorSelector" || top.nextSibling || !matchers || top.getChild("Identifier")) {
+    return {
+      offset: 0,
+      message: `a selector is label matchers in braces, such as {namespace="shop", pod=~"checkout-.*"}`,
+    };
   }
   if (!matchers.firstChild) return { offset: 0, message: "a selector needs at least one label matcher" };
   return undefined;

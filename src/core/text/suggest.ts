@@ -28,7 +28,8 @@ export function closest(word: string, candidates: readonly string[]): string | u
   if (bestDistance <= limit) return best;
   // "sunday" for "sun", "Deploy" for "Deployment": a prefix is a plausible slip too.
   const lower = word.toLowerCase();
-  for (const c of candidates) if (c.length >= 3 && (lower.startsWith(c.toLowerCase()) || c.toLowerCase().startsWith(lower))) return c;
+  for (const c of candidates)
+    if (c.length >= 3 && (lower.startsWith(c.toLowerCase()) || c.toLowerCase().startsWith(lower))) return c;
   return undefined;
 }
 

@@ -26,7 +26,10 @@ export function parseDuration(text: string): Result<number> {
     const m = PART.exec(text);
     if (!m || m.index !== start) return err(`"${text}" is not a duration (${DURATION_HINT})`);
     const rank = UNITS.findIndex(([u]) => u === m[2]);
-    if (rank <= lastRank) return err(`"${text}" is not a duration: units must go from largest to smallest, each once (${DURATION_HINT})`);
+    if (rank <= lastRank)
+      return err(
+        `"${text}" is not a duration: units must go from largest to smallest, each once (${DURATION_HINT})`,
+      );
     lastRank = rank;
     total += Number(m[1]) * (UNITS[rank]?.[1] ?? 0);
   }

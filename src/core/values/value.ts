@@ -30,7 +30,8 @@ export function parseValue(type: ValueType, raw: string | number): Result<LeverV
       return ok({ type, number: n });
     }
     case "duration": {
-      if (typeof raw === "number") return err(`${raw} is not a duration: write it with a unit, such as "${raw}s"`);
+      if (typeof raw === "number")
+        return err(`${raw} is not a duration: write it with a unit, such as "${raw}s"`);
       const d = parseDuration(raw);
       return d.ok ? ok({ type, ms: d.value }) : d;
     }
@@ -51,7 +52,8 @@ export function compareValues(a: LeverValue, b: LeverValue): number {
 
 const CPU = /(^|\.)resources\.(requests|limits)\.cpu$/;
 const MEMORY = /(^|\.)resources\.(requests|limits)\.memory$/;
-const INTEGER = /^(replicas|minReplicas|maxReplicas|parallelism|completions|metrics\.[a-zA-Z-]+\.averageUtilization)$/;
+const INTEGER =
+  /^(replicas|minReplicas|maxReplicas|parallelism|completions|metrics\.[a-zA-Z-]+\.averageUtilization)$/;
 
 /** The value type a well-known Kubernetes field must hold, when the field tells. */
 export function fieldValueType(field: string): ValueType | undefined {

@@ -1,4 +1,14 @@
-import { type Document, isAlias, isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument } from "yaml";
+import {
+  type Document,
+  isAlias,
+  isMap,
+  isPair,
+  isScalar,
+  isSeq,
+  LineCounter,
+  type Node,
+  parseDocument,
+} from "yaml";
 import type { Diagnostic } from "../diagnostics.js";
 import { err, ok, type Result } from "../result.js";
 import { bytePosition, firstInvalidUtf8 } from "./utf8.js";
@@ -30,14 +40,31 @@ const FORBIDDEN_KEYS = new Set(["__proto__", "constructor", "prototype"]);
  * too large, not YAML, too deep, an alias bomb, a key that could pollute prototypes.
  */
 export function loadYaml(file: SourceFile): Result<LoadedYaml, Diagnostic[]> {
-  const at = (line: number, col: number, message: string): Diagnostic => ({ file: file.path, line, col, message });
+  const at = (line: number, col: number, message: string): Diagnostic => ({
+    file: file.path,
+    line,
+    col,
+    message,
+  });
   if (file.bytes.length > MAX_FILE_BYTES) {
-    return err([at(1, 1, `file is ${file.bytes.length} bytes; Governor reads YAML files of at most 1 MiB (${MAX_FILE_BYTES} bytes): split it or point the lever at a smaller file`)]);
+    return err([
+      at(
+        1,
+        1,
+        `file is ${file.bytes.length} bytes; Governor reads YAML files of at most 1 MiB (${MAX_FILE_BYTES} bytes): split it or point the lever at a smaller file`,
+      ),
+    ]);
   }
   const bad = firstInvalidUtf8(file.bytes);
   if (bad >= 0) {
     const p = bytePosition(file.bytes, bad);
-    return err([at(p.line, p.col, `file is not valid UTF-8 (byte 0x${(file.bytes[bad] ?? 0).toString(16).padStart(2, "0")} at offset ${bad}): save it as UTF-8`)]);
+    return err([
+      at(
+        p.line,
+        p.col,
+        `file is not valid UTF-8 (byte 0x${(file.bytes[bad] ?? 0).toString(16).padStart(2, "0")} at offset ${bad}): save it as UTF-8`,
+      ),
+    ]);
   }
   const text = new TextDecoder("utf-8").decode(file.bytes);
   const lineCounter = new LineCounter();
@@ -62,7 +89,9 @@ export function loadYaml(file: SourceFile): Result<LoadedYaml, Diagnostic[]> {
   } catch (e) {
     // yaml throws a ReferenceError for excessive alias expansion; nothing else is expected here.
     const message = e instanceof Error ? e.message : String(e);
-    return err([at(1, 1, `YAML aliases expand too much (${message}); write the values out instead of nesting aliases`)]);
+    return err([
+      at(1, 1, `YAML aliases expand too much (${message}); write the values out instead of nesting aliases`),
+    ]);
   }
   return ok({ path: file.path, text, doc, lineCounter, data });
 }
@@ -72,7 +101,10 @@ function firstLine(message: string): string {
 }
 
 /** An iterative walk, so that a hostile nesting depth cannot overflow the stack before it is refused. */
-function checkStructure(doc: Document.Parsed, at: (offset: number, message: string) => Diagnostic): Diagnostic[] {
+function checkStructure(
+  doc: Document.Parsed,
+  at: (offset: number, message: string) => Diagnostic,
+): Diagnostic[] {
   const out: Diagnostic[] = [];
   const stack: Array<{ node: unknown; depth: number }> = [{ node: doc.contents, depth: 1 }];
   while (stack.length > 0) {
@@ -87,7 +119,9 @@ function checkStructure(doc: Document.Parsed, at: (offset: number, message: stri
       if (isPair(item)) {
         const key = item.key;
         if (isScalar(key) && typeof key.value === "string" && FORBIDDEN_KEYS.has(key.value)) {
-          out.push(at(key.range?.[0] ?? offset, `the key "${key.value}" is not allowed: rename or remove it`));
+          out.push(
+            at(key.range?.[0] ?? offset, `the key "${key.value}" is not allowed: rename or remove it`),
+          );
         }
         if (!isAlias(item.value)) stack.push({ node: item.value, depth: depth + 1 });
       } else if (!isAlias(item)) stack.push({ node: item, depth: depth + 1 });

@@ -47,7 +47,11 @@ export function positionOfOffset(loaded: LoadedYaml, offset: number): Position {
  * a mapping or list is pointed at by its key (`target:`), not its first entry; a scalar still by
  * its value, which is where the mistake is.
  */
-export function positionOf(loaded: LoadedYaml, path: readonly PathSegment[], prefer: "key" | "value" = "value"): Position {
+export function positionOf(
+  loaded: LoadedYaml,
+  path: readonly PathSegment[],
+  prefer: "key" | "value" = "value",
+): Position {
   const found = findNode(loaded, path);
   const collection = isMap(found.node) || isSeq(found.node);
   const target = prefer === "key" && found.key && (collection || !found.complete) ? found.key : found.node;
@@ -59,7 +63,8 @@ export function positionOfKey(loaded: LoadedYaml, path: readonly PathSegment[], 
   const found = findNode(loaded, path);
   if (found.complete && isMap(found.node)) {
     const pair = found.node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === key);
-    if (pair?.key && (pair.key as Node).range) return positionOfOffset(loaded, (pair.key as Node).range?.[0] ?? 0);
+    if (pair?.key && (pair.key as Node).range)
+      return positionOfOffset(loaded, (pair.key as Node).range?.[0] ?? 0);
   }
   return positionOf(loaded, path);
 }
@@ -71,7 +76,8 @@ export function positionOfKey(loaded: LoadedYaml, path: readonly PathSegment[], 
 export function offsetInScalar(loaded: LoadedYaml, path: readonly PathSegment[], index: number): number {
   const found = findNode(loaded, path);
   const node = found.node;
-  if (!found.complete || !isScalar(node) || typeof node.value !== "string" || !node.range) return found.node?.range?.[0] ?? 0;
+  if (!found.complete || !isScalar(node) || typeof node.value !== "string" || !node.range)
+    return found.node?.range?.[0] ?? 0;
   const src = loaded.text;
   const value = node.value;
   let j = node.range[0];

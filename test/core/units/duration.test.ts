@@ -22,7 +22,10 @@ describe("parseDuration", () => {
   });
 
   it("says why a duration is out of order", () => {
-    expect(parseDuration("30m1h")).toEqual({ ok: false, error: expect.stringContaining("largest to smallest") });
+    expect(parseDuration("30m1h")).toEqual({
+      ok: false,
+      error: expect.stringContaining("largest to smallest"),
+    });
   });
 });
 

@@ -56,12 +56,16 @@ describe("parseQuantity", () => {
 
   it("orders millicores like numbers (property)", () => {
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 10_000_000 }), fc.integer({ min: 0, max: 10_000_000 }), (a, b) => {
-        const qa = parseQuantity(`${a}m`);
-        const qb = parseQuantity(`${b}m`);
-        if (!qa.ok || !qb.ok) return false;
-        return compareQuantities(qa.value, qb.value) === Math.sign(a - b);
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: 10_000_000 }),
+        fc.integer({ min: 0, max: 10_000_000 }),
+        (a, b) => {
+          const qa = parseQuantity(`${a}m`);
+          const qb = parseQuantity(`${b}m`);
+          if (!qa.ok || !qb.ok) return false;
+          return compareQuantities(qa.value, qb.value) === Math.sign(a - b);
+        },
+      ),
     );
   });
 

@@ -18,7 +18,9 @@ describe("loadYaml", () => {
 
   it("refuses a file that is not YAML, at the line of the problem", () => {
     expect(problems("a: 1\nb: [1, 2\nc: 3\n")[0]).toMatch(/^f\.yaml:\d+:\d+: not valid YAML: /);
-    expect(problems("a: 1\n  b: 2\n")[0]).toBe("f.yaml:1:4: not valid YAML: Nested mappings are not allowed in compact mappings");
+    expect(problems("a: 1\n  b: 2\n")[0]).toBe(
+      "f.yaml:1:4: not valid YAML: Nested mappings are not allowed in compact mappings",
+    );
   });
 
   it("refuses duplicate keys", () => {
@@ -27,7 +29,9 @@ describe("loadYaml", () => {
 
   it("refuses bytes that are not UTF-8, naming the line and offset", () => {
     const bytes = new Uint8Array([...new TextEncoder().encode("a: 1\nb: caf"), 0xe9, 0x0a]);
-    expect(problems(bytes)).toEqual(["f.yaml:2:7: file is not valid UTF-8 (byte 0xe9 at offset 11): save it as UTF-8"]);
+    expect(problems(bytes)).toEqual([
+      "f.yaml:2:7: file is not valid UTF-8 (byte 0xe9 at offset 11): save it as UTF-8",
+    ]);
   });
 
   it("refuses overlong and surrogate UTF-8 encodings", () => {
@@ -41,7 +45,9 @@ describe("loadYaml", () => {
 
   it("refuses a file over 1 MiB without parsing it", () => {
     const big = new Uint8Array(MAX_FILE_BYTES + 1).fill(0x20);
-    expect(problems(big)).toEqual([expect.stringMatching(/^f\.yaml:1:1: file is 1048577 bytes; .* at most 1 MiB/)]);
+    expect(problems(big)).toEqual([
+      expect.stringMatching(/^f\.yaml:1:1: file is 1048577 bytes; .* at most 1 MiB/),
+    ]);
   });
 
   it("refuses an alias bomb", () => {
@@ -65,7 +71,9 @@ describe("loadYaml", () => {
     const flow = `a: ${"[".repeat(100_000)}${"]".repeat(100_000)}`;
     expect(problems(flow)[0]).toMatch(/nesting is deeper than 64 levels|not valid YAML/);
     const block = Array.from({ length: 80 }, (_, i) => `${"  ".repeat(i)}k${i}:`).join("\n");
-    expect(problems(`${block} 1\n`)).toEqual([expect.stringMatching(/^f\.yaml:65:\d+: nesting is deeper than 64 levels/)]);
+    expect(problems(`${block} 1\n`)).toEqual([
+      expect.stringMatching(/^f\.yaml:65:\d+: nesting is deeper than 64 levels/),
+    ]);
   });
 
   it.each(["__proto__", "constructor", "prototype"])("refuses the key %s", (key) => {
