@@ -187,3 +187,15 @@ risk: low
     expect(r.stdout).toMatch(/validate \[options\]/);
   });
 });
+
+describe("the public contract", () => {
+  it("accepts the documented example config and policy verbatim", async () => {
+    const dir = new URL("../fixtures/contract", import.meta.url).pathname;
+    const r = await runCli("validate", "--repo", dir);
+    expect(r.stderr).toBe("");
+    expect(r.stdout).toMatch(
+      /valid — 2 levers using 2 policies \(1 of the repo's own\), 1 guardrail, mode suggest\n$/,
+    );
+    expect(r.code).toBe(0);
+  });
+});
