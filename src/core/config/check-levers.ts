@@ -142,6 +142,8 @@ function isZeroOrLess(v: LeverValue): boolean {
       return v.number <= 0;
     case "duration":
       return v.ms <= 0;
+    case "boolean":
+      return true;
   }
 }
 

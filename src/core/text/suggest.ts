@@ -39,3 +39,9 @@ export function suggestion(word: string, candidates: readonly string[]): string 
   if (near !== undefined) return ` (did you mean "${near}"?)`;
   return candidates.length > 0 ? ` (expected one of: ${candidates.join(", ")})` : "";
 }
+
+/** Only the " (did you mean "x"?)" part, for messages that list the candidates themselves. */
+export function didYouMean(word: string, candidates: readonly string[]): string {
+  const near = closest(word, candidates);
+  return near !== undefined ? ` (did you mean "${near}"?)` : "";
+}

@@ -1,17 +1,30 @@
-import type { ValueType } from "../config/policy-schema.js";
 import { err, ok, type Result } from "../result.js";
 import { parseDuration } from "../units/duration.js";
 import { parseQuantity, type Quantity } from "../units/quantity.js";
 
-/** A lever's value, parsed exactly according to its policy's value type. */
+/**
+ * A lever's value, parsed exactly according to its policy's value type. Booleans are values the
+ * lever editor can read and write (feature flags in Helm values), though no strategy tunes them.
+ */
 export type LeverValue =
   | { readonly type: "cpu" | "memory"; readonly quantity: Quantity }
   | { readonly type: "integer"; readonly integer: bigint }
   | { readonly type: "number"; readonly number: number }
-  | { readonly type: "duration"; readonly ms: number };
+  | { readonly type: "duration"; readonly ms: number }
+  | { readonly type: "boolean"; readonly boolean: boolean };
 
-export function parseValue(type: ValueType, raw: string | number): Result<LeverValue> {
+export type EditableType = LeverValue["type"];
+
+export function parseValue(type: EditableType, raw: string | number | boolean): Result<LeverValue> {
+  if (typeof raw === "boolean") {
+    return type === "boolean" ? ok({ type, boolean: raw }) : err(`${raw} is a boolean, not a ${type} value`);
+  }
   switch (type) {
+    case "boolean": {
+      const text = String(raw).trim();
+      if (text === "true" || text === "false") return ok({ type, boolean: text === "true" });
+      return err(`${JSON.stringify(raw)} is not a boolean (true or false)`);
+    }
     case "cpu":
     case "memory": {
       const q = parseQuantity(raw);
@@ -47,6 +60,7 @@ export function compareValues(a: LeverValue, b: LeverValue): number {
   if (a.type === "integer" && b.type === "integer") return sign(a.integer - b.integer);
   if (a.type === "number" && b.type === "number") return sign(a.number - b.number);
   if (a.type === "duration" && b.type === "duration") return sign(a.ms - b.ms);
+  if (a.type === "boolean" && b.type === "boolean") return sign(Number(a.boolean) - Number(b.boolean));
   throw new TypeError(`cannot compare a ${a.type} value with a ${b.type} value`);
 }
 
@@ -56,7 +70,7 @@ const INTEGER =
   /^(replicas|minReplicas|maxReplicas|parallelism|completions|metrics\.[a-zA-Z-]+\.averageUtilization)$/;
 
 /** The value type a well-known Kubernetes field must hold, when the field tells. */
-export function fieldValueType(field: string): ValueType | undefined {
+export function fieldValueType(field: string): EditableType | undefined {
   if (CPU.test(field)) return "cpu";
   if (MEMORY.test(field)) return "memory";
   if (INTEGER.test(field)) return "integer";
