@@ -56,9 +56,12 @@ export function insertKeys(text: string, parent: Node, parentKey: Node | undefin
   return ok({ text: text.slice(0, at) + lines.map((l) => l + eol).join("") + text.slice(at) });
 }
 
-/** Offset just past the end of the line holding `offset` (past its newline). */
-function endOfLine(text: string, offset: number): number {
-  const nl = text.indexOf("\n", offset);
+/**
+ * Offset just past the newline ending the line where a node ends. `end` is exclusive, and a
+ * block collection's range ends *after* its last newline, hence the search from `end - 1`.
+ */
+function endOfLine(text: string, end: number): number {
+  const nl = text.indexOf("\n", Math.max(0, end - 1));
   return nl < 0 ? text.length : nl + 1;
 }
 
