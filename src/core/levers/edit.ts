@@ -1,8 +1,18 @@
-import { type Document, isCollection, isMap, isScalar, type Node, parseAllDocuments, Scalar, visit } from "yaml";
+import {
+  type Document,
+  isCollection,
+  isMap,
+  isScalar,
+  type Node,
+  parseAllDocuments,
+  Scalar,
+  visit,
+} from "yaml";
 import type { LeverTarget } from "../config/repo-schema.js";
 import { err, ok, type Result } from "../result.js";
 import { compareValues, type EditableType, type LeverValue, parseValue } from "../values/value.js";
 import { type LeverError, leverError } from "./errors.js";
+import { formatFieldPath } from "./field-path.js";
 import { formatLike } from "./format.js";
 import { insertKeys } from "./insert.js";
 import { describeMissing, type LeverLocation, resolveTarget } from "./resolve.js";
@@ -47,8 +57,12 @@ function locate(text: string, target: LeverTarget, file: string): Result<Located
   const broken = docs.flatMap((d) => d.errors)[0];
   if (broken) {
     const line = text.slice(0, broken.pos[0]).split("\n").length;
-    const hint = TEMPLATE.test(text) ? " (it looks like a template: Governor edits plain YAML, not Helm templates)" : "";
-    return err(leverError("invalid-yaml", `${file}:${line}: not valid YAML: ${broken.message.split("\n")[0]}${hint}`));
+    const hint = TEMPLATE.test(text)
+      ? " (it looks like a template: Governor edits plain YAML, not Helm templates)"
+      : "";
+    return err(
+      leverError("invalid-yaml", `${file}:${line}: not valid YAML: ${broken.message.split("\n")[0]}${hint}`),
+    );
   }
   const location = resolveTarget(docs, target, file);
   if (!location.ok) return location;
@@ -62,45 +76,88 @@ function scalarText(text: string, node: Scalar): string {
 }
 
 /** Checks that make a found node unfit to read or write, with what was found instead. */
-function checkNode(node: Node, l: LeverLocation, file: string): LeverError | undefined {
+function checkNode(node: Node, text: string, l: LeverLocation, file: string): LeverError | undefined {
   const what = `${file}: ${l.description}`;
-  if (isCollection(node)) return leverError("wrong-type", `${what}: found a ${isMap(node) ? "mapping" : "list"} where a single value was expected`);
+  const source = node.range ? text.slice(node.range[0], node.range[1]) : "";
+  if (TEMPLATE.test(source) && !isScalar(node)) {
+    return leverError(
+      "template",
+      `${what}: the value is a template expression (${source.trim()}); Governor only edits literal values (is this a Helm template rather than values?)`,
+    );
+  }
+  if (isCollection(node))
+    return leverError(
+      "wrong-type",
+      `${what}: found a ${isMap(node) ? "mapping" : "list"} where a single value was expected`,
+    );
   if (!isScalar(node)) return leverError("unsupported", `${what}: found something that is not a plain value`);
   if (node.type === Scalar.BLOCK_LITERAL || node.type === Scalar.BLOCK_FOLDED) {
-    return leverError("unsupported", `${what}: the value is a block scalar (| or >); Governor edits single-line values`);
+    return leverError(
+      "unsupported",
+      `${what}: the value is a block scalar (| or >); Governor edits single-line values`,
+    );
   }
   if (typeof node.value === "string" && TEMPLATE.test(node.value)) {
-    return leverError("template", `${what}: the value is a template expression (${node.value}); Governor only edits literal values`);
+    return leverError(
+      "template",
+      `${what}: the value is a template expression (${node.value}); Governor only edits literal values`,
+    );
   }
   if (node.value === null) return leverError("wrong-type", `${what}: the value is empty (null)`);
   return undefined;
 }
 
-function typed(node: Scalar, text: string, type: EditableType, l: LeverLocation, file: string): Result<LeverValue, LeverError> {
+function typed(
+  node: Scalar,
+  text: string,
+  type: EditableType,
+  l: LeverLocation,
+  file: string,
+): Result<LeverValue, LeverError> {
   const raw = typeof node.value === "number" ? scalarText(text, node) : node.value;
   const v = typeof raw === "string" || typeof raw === "boolean" ? parseValue(type, raw) : err("not a value");
-  if (!v.ok) return err(leverError("wrong-type", `${file}: ${l.description}: found ${JSON.stringify(raw)} where a ${type} value is expected (${v.error})`));
+  if (!v.ok)
+    return err(
+      leverError(
+        "wrong-type",
+        `${file}: ${l.description}: found ${JSON.stringify(raw)} where a ${type} value is expected (${v.error})`,
+      ),
+    );
   return v;
 }
 
 /** Reads a lever's current value; with `type`, also parses and type-checks it. */
-export function readLever(text: string, target: LeverTarget, file: string, type?: EditableType): Result<LeverReading, LeverError> {
+export function readLever(
+  text: string,
+  target: LeverTarget,
+  file: string,
+  type?: EditableType,
+): Result<LeverReading, LeverError> {
   const found = locate(text, target, file);
   return found.ok ? readLocated(text, found.value, file, type) : found;
 }
 
-function readLocated(text: string, found: Located, file: string, type?: EditableType): Result<LeverReading, LeverError> {
+function readLocated(
+  text: string,
+  found: Located,
+  file: string,
+  type?: EditableType,
+): Result<LeverReading, LeverError> {
   const { doc, location } = found;
-  const w = walk(doc.contents as Node, location.path);
+  const w = walk(doc.contents as Node, location.path, doc);
   if (w.blocked === "alias") return err(aliasError(location, file));
   if (w.blocked === "merge") return err(mergeError(location, file));
   if (!w.node) {
-    if (location.creatableFrom !== undefined && w.depth >= location.creatableFrom && (isMap(w.last) || isNullScalar(w.last))) {
+    if (
+      location.creatableFrom !== undefined &&
+      w.depth >= location.creatableFrom &&
+      (isMap(w.last) || isNullScalar(w.last))
+    ) {
       return ok({ present: false, location });
     }
     return err(leverError("not-found", describeMissing(doc.contents as Node, location, w.depth, file)));
   }
-  const bad = checkNode(w.node, location, file);
+  const bad = checkNode(w.node, text, location, file);
   if (bad) return err(bad);
   const node = w.node as Scalar;
   const reading = { present: true as const, text: scalarText(text, node), location };
@@ -114,7 +171,12 @@ function readLocated(text: string, found: Located, file: string, type?: Editable
  * every other byte of the file is kept. The result is read back and compared before it is
  * returned, so a write that would land anywhere else is refused instead.
  */
-export function writeLever(text: string, target: LeverTarget, file: string, value: LeverValue): Result<LeverWrite, LeverError> {
+export function writeLever(
+  text: string,
+  target: LeverTarget,
+  file: string,
+  value: LeverValue,
+): Result<LeverWrite, LeverError> {
   const found = locate(text, target, file);
   if (!found.ok) return found;
   const current = readLocated(text, found.value, file, value.type);
@@ -128,8 +190,14 @@ export function writeLever(text: string, target: LeverTarget, file: string, valu
     if (current.value.value && compareValues(current.value.value, value) === 0) {
       return ok({ text, changed: false, from: current.value.text, to: current.value.text });
     }
-    if (node.anchor !== undefined && anchorUsed(doc, node.anchor)) {
-      return err(leverError("alias", `${file}: ${location.description}: the value carries the anchor &${node.anchor}, which is used elsewhere; changing it would change those places too`));
+    const shared = sharedAnchor(doc, location);
+    if (shared !== undefined) {
+      return err(
+        leverError(
+          "alias",
+          `${file}: ${location.description}: ${shared.where} carries the anchor &${shared.anchor}, which is used elsewhere; changing it would change those places too`,
+        ),
+      );
     }
     from = current.value.text;
     to = formatLike(from, value);
@@ -141,7 +209,13 @@ export function writeLever(text: string, target: LeverTarget, file: string, valu
     const keys = location.path.slice(w.depth).map(String);
     to = formatLike(undefined, value);
     const inserted = insertKeys(text, w.last, w.lastKey, keys, to);
-    if (!inserted.ok) return err(leverError("unsupported", `${file}: ${location.description}: cannot add the field: ${inserted.error}`));
+    if (!inserted.ok)
+      return err(
+        leverError(
+          "unsupported",
+          `${file}: ${location.description}: cannot add the field: ${inserted.error}`,
+        ),
+      );
     next = inserted.value.text;
   }
   const check = verify(next, target, file, value, found.value);
@@ -155,8 +229,31 @@ function quoteLike(node: Scalar, content: string, type: EditableType, originalTy
   if (node.type === Scalar.QUOTE_DOUBLE) return JSON.stringify(content);
   const resolvesToString = !/^(-?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?|true|false|null|~)$/i.test(content);
   // Kubernetes accepts quantities as numbers or strings, so only other strings need quoting.
-  if (originalType === "string" && !resolvesToString && type !== "cpu" && type !== "memory") return JSON.stringify(content);
+  if (originalType === "string" && !resolvesToString && type !== "cpu" && type !== "memory")
+    return JSON.stringify(content);
   return content;
+}
+
+/** The first node on the lever's path (the value or a mapping above it) whose anchor is used by an alias. */
+function sharedAnchor(
+  doc: Document.Parsed,
+  location: LeverLocation,
+): { anchor: string; where: string } | undefined {
+  for (let depth = location.path.length; depth >= 0; depth--) {
+    const node = walk(doc.contents as Node, location.path.slice(0, depth), doc).node as
+      | (Node & { anchor?: string })
+      | undefined;
+    if (node?.anchor !== undefined && anchorUsed(doc, node.anchor)) {
+      return {
+        anchor: node.anchor,
+        where:
+          depth === location.path.length
+            ? "the value"
+            : `its parent ${formatFieldPath(location.path.slice(0, depth)) || "document"}`,
+      };
+    }
+  }
+  return undefined;
 }
 
 function anchorUsed(doc: Document.Parsed, anchor: string): boolean {
@@ -178,18 +275,34 @@ function isNullScalar(node: Node): boolean {
 }
 
 function aliasError(l: LeverLocation, file: string): LeverError {
-  return leverError("alias", `${file}: ${l.description}: the value is reached through an alias (*name); editing it would change every place that uses the anchor. Write the value out, or point the lever at the anchor`);
+  return leverError(
+    "alias",
+    `${file}: ${l.description}: the value is reached through an alias (*name); editing it would change every place that uses the anchor. Write the value out, or point the lever at the anchor`,
+  );
 }
 
 function mergeError(l: LeverLocation, file: string): LeverError {
-  return leverError("alias", `${file}: ${l.description}: the value comes from a merge key (<<); point the lever at the merged mapping instead`);
+  return leverError(
+    "alias",
+    `${file}: ${l.description}: the value comes from a merge key (<<); point the lever at the merged mapping instead`,
+  );
 }
 
 /** Re-reads the written text: the new value must be there, and every other value unchanged. */
-function verify(after: string, target: LeverTarget, file: string, value: LeverValue, located: Located): LeverError | undefined {
+function verify(
+  after: string,
+  target: LeverTarget,
+  file: string,
+  value: LeverValue,
+  located: Located,
+): LeverError | undefined {
   const relocated = locate(after, target, file);
   const reread = relocated.ok ? readLocated(after, relocated.value, file, value.type) : relocated;
-  const internal = (why: string) => leverError("unsupported", `${file}: ${located.location.description}: refusing to write, the edit would ${why} (please report this file)`);
+  const internal = (why: string) =>
+    leverError(
+      "unsupported",
+      `${file}: ${located.location.description}: refusing to write, the edit would ${why} (please report this file)`,
+    );
   if (!reread.ok || !reread.value.present || !reread.value.value) return internal("not read back");
   if (compareValues(reread.value.value, value) !== 0) return internal(`read back as ${reread.value.text}`);
   const docsAfter = relocated.ok ? relocated.value.docs : [];
@@ -212,6 +325,14 @@ function equalExcept(a: unknown, b: unknown, path: readonly (string | number)[])
   const ka = Object.keys(a as object).filter((k) => k !== String(head));
   const kb = Object.keys(b as object).filter((k) => k !== String(head));
   if (ka.length !== kb.length) return false;
-  for (const k of ka) if (JSON.stringify((a as Record<string, unknown>)[k]) !== JSON.stringify((b as Record<string, unknown>)[k])) return false;
-  return equalExcept((a as Record<string, unknown>)[String(head)], (b as Record<string, unknown>)[String(head)], rest);
+  for (const k of ka)
+    if (
+      JSON.stringify((a as Record<string, unknown>)[k]) !== JSON.stringify((b as Record<string, unknown>)[k])
+    )
+      return false;
+  return equalExcept(
+    (a as Record<string, unknown>)[String(head)],
+    (b as Record<string, unknown>)[String(head)],
+    rest,
+  );
 }

@@ -35,12 +35,21 @@ export function parseFieldPath(path: string): Result<FieldSegment[]> {
       expectKey = false;
     }
   }
-  if (out.length === 0 || expectKey) return err(`"${path}" is not a complete path (e.g. config.database.poolSize or items[0].size)`);
+  if (out.length === 0 || expectKey)
+    return err(`"${path}" is not a complete path (e.g. config.database.poolSize or items[0].size)`);
   return ok(out);
 }
 
 export function formatFieldPath(segments: readonly FieldSegment[]): string {
   return segments
-    .map((s, i) => (typeof s === "number" ? `[${s}]` : /[.[\]"']/.test(s) ? `[${JSON.stringify(s)}]` : i === 0 ? s : `.${s}`))
+    .map((s, i) =>
+      typeof s === "number"
+        ? `[${s}]`
+        : /[.[\]"']/.test(s)
+          ? `[${JSON.stringify(s)}]`
+          : i === 0
+            ? s
+            : `.${s}`,
+    )
     .join("");
 }

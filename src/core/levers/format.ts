@@ -49,7 +49,15 @@ export function formatLike(original: string | undefined, value: LeverValue): str
 function formatCpu(original: string | undefined, nanos: bigint): string {
   const millis = ceilDiv(nanos, MILLI_NANOS);
   const q = original === undefined ? undefined : parseQuantity(original);
-  const style = !q?.ok ? "canonical" : q.value.suffix === "m" ? "millicores" : q.value.suffix === "" && original?.includes(".") ? "decimal" : q.value.suffix === "" ? "cores" : "millicores";
+  const style = !q?.ok
+    ? "canonical"
+    : q.value.suffix === "m"
+      ? "millicores"
+      : q.value.suffix === "" && original?.includes(".")
+        ? "decimal"
+        : q.value.suffix === ""
+          ? "cores"
+          : "millicores";
   if (style === "millicores") return `${millis}m`;
   if (style === "decimal") return decimal(millis, 3);
   return millis % 1000n === 0n ? `${millis / 1000n}` : `${millis}m`;
@@ -65,7 +73,8 @@ function formatMemory(original: string | undefined, nanos: bigint): string {
     return bytes % unit === 0n ? `${bytes / unit}${q.value.suffix}` : `${bytes}`;
   }
   const units = !q?.ok || q.value.form === "binary" ? BINARY : q.value.suffix === "" ? [] : DECIMAL;
-  for (const [suffix, size] of units) if (bytes !== 0n && bytes % size === 0n) return `${bytes / size}${suffix}`;
+  for (const [suffix, size] of units)
+    if (bytes !== 0n && bytes % size === 0n) return `${bytes / size}${suffix}`;
   return `${bytes}`;
 }
 

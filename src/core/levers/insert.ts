@@ -30,7 +30,13 @@ export function indentStep(text: string): number {
  * mapping that exists, touching nothing else: block mappings get new lines indented like their
  * siblings, flow mappings a new `key: value` entry, and an empty key (`resources:`) a block.
  */
-export function insertKeys(text: string, parent: Node, parentKey: Node | undefined, keys: readonly string[], value: string): Result<Insertion, string> {
+export function insertKeys(
+  text: string,
+  parent: Node,
+  parentKey: Node | undefined,
+  keys: readonly string[],
+  value: string,
+): Result<Insertion, string> {
   const eol = text.includes("\r\n") ? "\r\n" : "\n";
   if (isMap(parent) && parent.flow) return ok({ text: insertFlow(text, parent, keys, value) });
   let indent: number;
@@ -47,7 +53,9 @@ export function insertKeys(text: string, parent: Node, parentKey: Node | undefin
     return err("the place where it belongs is not a mapping");
   }
   const step = indentStep(text);
-  const lines = keys.map((k, i) => `${" ".repeat(indent + i * step)}${k}:${i === keys.length - 1 ? ` ${value}` : ""}`);
+  const lines = keys.map(
+    (k, i) => `${" ".repeat(indent + i * step)}${k}:${i === keys.length - 1 ? ` ${value}` : ""}`,
+  );
   if (at >= text.length) {
     // No newline after the last line: keep it that way, so the end of the file is unchanged.
     const sep = text.endsWith("\n") ? "" : eol;
@@ -65,7 +73,12 @@ function endOfLine(text: string, end: number): number {
   return nl < 0 ? text.length : nl + 1;
 }
 
-function insertFlow(text: string, parent: Node & { items: unknown[] }, keys: readonly string[], value: string): string {
+function insertFlow(
+  text: string,
+  parent: Node & { items: unknown[] },
+  keys: readonly string[],
+  value: string,
+): string {
   const entry = keys.slice(1).reduceRight((inner, k) => `{${k}: ${inner}}`, value);
   const first = `${keys[0]}: ${entry}`;
   const range = parent.range ?? [0, 0];

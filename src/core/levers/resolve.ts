@@ -33,24 +33,47 @@ const CREATABLE_SPEC_FIELD = /^(replicas|minReplicas)$/;
 
 type Docs = readonly Document.Parsed[];
 
-export function resolveTarget(docs: Docs, target: LeverTarget, file: string): Result<LeverLocation, LeverError> {
+export function resolveTarget(
+  docs: Docs,
+  target: LeverTarget,
+  file: string,
+): Result<LeverLocation, LeverError> {
   if (target.path !== undefined) return resolvePath(docs, target.path, target.document, file);
   if (target.kind === undefined || target.name === undefined || target.field === undefined) {
     return err(leverError("invalid-target", `${file}: a target needs kind, name and field (or path)`));
   }
-  return resolveKubernetes(docs, { ...target, kind: target.kind, name: target.name, field: target.field }, file);
+  return resolveKubernetes(
+    docs,
+    { ...target, kind: target.kind, name: target.name, field: target.field },
+    file,
+  );
 }
 
-function resolvePath(docs: Docs, path: string, document: number | undefined, file: string): Result<LeverLocation, LeverError> {
+function resolvePath(
+  docs: Docs,
+  path: string,
+  document: number | undefined,
+  file: string,
+): Result<LeverLocation, LeverError> {
   const segments = parseFieldPath(path);
   if (!segments.ok) return err(leverError("invalid-target", `${file}: target.path ${segments.error}`));
   const nonEmpty = docs.map((d, i) => [d, i] as const).filter(([d]) => d.contents !== null);
   if (document === undefined && nonEmpty.length > 1) {
-    return err(leverError("ambiguous", `${file} holds ${nonEmpty.length} YAML documents: set target.document (0-based) to say which one holds ${path}`));
+    return err(
+      leverError(
+        "ambiguous",
+        `${file} holds ${nonEmpty.length} YAML documents: set target.document (0-based) to say which one holds ${path}`,
+      ),
+    );
   }
   const docIndex = document ?? nonEmpty[0]?.[1] ?? 0;
   if (docIndex >= docs.length) {
-    return err(leverError("not-found", `${file} has ${docs.length} document${docs.length === 1 ? "" : "s"}; target.document ${docIndex} does not exist`));
+    return err(
+      leverError(
+        "not-found",
+        `${file} has ${docs.length} document${docs.length === 1 ? "" : "s"}; target.document ${docIndex} does not exist`,
+      ),
+    );
   }
   const where = document === undefined ? "" : ` (document ${docIndex})`;
   return ok({ docIndex, path: segments.value, description: `path ${path}${where}` });
@@ -77,26 +100,54 @@ function resolveKubernetes(docs: Docs, t: KubernetesTarget, file: string): Resul
     name: scalarAt(doc, ["metadata", "name"]),
     namespace: scalarAt(doc, ["metadata", "namespace"]),
   }));
-  const matches = resources.filter((r) => r.kind === t.kind && r.name === t.name && (t.namespace === undefined || r.namespace === t.namespace));
+  const matches = resources.filter(
+    (r) =>
+      r.kind === t.kind && r.name === t.name && (t.namespace === undefined || r.namespace === t.namespace),
+  );
   const wanted = `${t.kind} "${t.name}"${t.namespace !== undefined ? ` in namespace ${t.namespace}` : ""}`;
   if (matches.length === 0) {
-    const present = resources.filter((r) => r.kind !== undefined).map((r) => `${r.kind}/${r.name ?? "?"}${r.namespace ? ` (${r.namespace})` : ""}`);
-    return err(leverError("not-found", `${file}: no ${wanted}; the file has ${present.length > 0 ? present.join(", ") : "no Kubernetes resources"}`));
+    const present = resources
+      .filter((r) => r.kind !== undefined)
+      .map((r) => `${r.kind}/${r.name ?? "?"}${r.namespace ? ` (${r.namespace})` : ""}`);
+    return err(
+      leverError(
+        "not-found",
+        `${file}: no ${wanted}; the file has ${present.length > 0 ? present.join(", ") : "no Kubernetes resources"}`,
+      ),
+    );
   }
   if (matches.length > 1) {
     const namespaces = matches.map((m) => m.namespace ?? "(none)").join(", ");
-    return err(leverError("ambiguous", `${file}: ${matches.length} resources match ${wanted} (namespaces: ${namespaces}); set target.namespace`));
+    return err(
+      leverError(
+        "ambiguous",
+        `${file}: ${matches.length} resources match ${wanted} (namespaces: ${namespaces}); set target.namespace`,
+      ),
+    );
   }
   const match = matches[0] as (typeof matches)[number];
   const fieldSegments = parseFieldPath(t.field);
-  if (!fieldSegments.ok) return err(leverError("invalid-target", `${file}: target.field ${fieldSegments.error}`));
+  if (!fieldSegments.ok)
+    return err(leverError("invalid-target", `${file}: target.field ${fieldSegments.error}`));
   const resource = `${t.kind} ${t.name}`;
 
   if (t.container !== undefined) {
     const podSpec = POD_SPEC[t.kind];
-    if (!podSpec) return err(leverError("unsupported", `${file}: a ${t.kind} has no containers; drop target.container and give a field relative to its spec`));
+    if (!podSpec)
+      return err(
+        leverError(
+          "unsupported",
+          `${file}: a ${t.kind} has no containers; drop target.container and give a field relative to its spec`,
+        ),
+      );
     const containers = findContainer(match.doc.contents as Node, podSpec, t.container);
-    if (!containers.ok) return err(leverError("not-found", `${file}: ${resource} has no container "${t.container}"; it has ${containers.error}`));
+    if (!containers.ok)
+      return err(
+        leverError(
+          "not-found",
+          `${file}: ${resource} has no container "${t.container}"; it has ${containers.error}`,
+        ),
+      );
     const base = [...podSpec, containers.value.list, containers.value.index];
     const description = `${resource}, container ${t.container}, field ${t.field}`;
     if (t.field.startsWith("env.")) return resolveEnv(match, base, t.field.slice(4), description, file);
@@ -109,7 +160,8 @@ function resolveKubernetes(docs: Docs, t: KubernetesTarget, file: string): Resul
   }
   const description = `${resource}, field ${t.field}`;
   const metric = /^metrics\.([a-z0-9-]+)\.(averageUtilization|averageValue)$/.exec(t.field);
-  if (t.kind === "HorizontalPodAutoscaler" && metric) return resolveHpaMetric(match, metric[1] ?? "", metric[2] ?? "", description, file);
+  if (t.kind === "HorizontalPodAutoscaler" && metric)
+    return resolveHpaMetric(match, metric[1] ?? "", metric[2] ?? "", description, file);
   return ok({
     docIndex: match.docIndex,
     path: ["spec", ...fieldSegments.value],
@@ -118,7 +170,11 @@ function resolveKubernetes(docs: Docs, t: KubernetesTarget, file: string): Resul
   });
 }
 
-function findContainer(root: Node, podSpec: readonly string[], name: string): Result<{ list: string; index: number }, string> {
+function findContainer(
+  root: Node,
+  podSpec: readonly string[],
+  name: string,
+): Result<{ list: string; index: number }, string> {
   const names: string[] = [];
   for (const list of ["containers", "initContainers"]) {
     const seq = walk(root, [...podSpec, list]).node;
@@ -130,10 +186,18 @@ function findContainer(root: Node, podSpec: readonly string[], name: string): Re
       if (typeof n === "string") names.push(list === "containers" ? n : `${n} (init)`);
     }
   }
-  return err(names.length > 0 ? `containers: ${names.join(", ")}${didYouMean(name, names)}` : "no containers");
+  return err(
+    names.length > 0 ? `containers: ${names.join(", ")}${didYouMean(name, names)}` : "no containers",
+  );
 }
 
-function resolveEnv(match: { doc: Document.Parsed; docIndex: number }, base: readonly FieldSegment[], envName: string, description: string, file: string): Result<LeverLocation, LeverError> {
+function resolveEnv(
+  match: { doc: Document.Parsed; docIndex: number },
+  base: readonly FieldSegment[],
+  envName: string,
+  description: string,
+  file: string,
+): Result<LeverLocation, LeverError> {
   const env = walk(match.doc.contents as Node, [...base, "env"]).node;
   const names: string[] = [];
   if (isSeq(env)) {
@@ -143,17 +207,33 @@ function resolveEnv(match: { doc: Document.Parsed; docIndex: number }, base: rea
       const n = item.get("name");
       if (n === envName) {
         if (item.has("valueFrom")) {
-          return err(leverError("unsupported", `${file}: ${description}: the variable takes its value from valueFrom (a ConfigMap or Secret); point the lever at that instead`));
+          return err(
+            leverError(
+              "unsupported",
+              `${file}: ${description}: the variable takes its value from valueFrom (a ConfigMap or Secret); point the lever at that instead`,
+            ),
+          );
         }
         return ok({ docIndex: match.docIndex, path: [...base, "env", i, "value"], description });
       }
       if (typeof n === "string") names.push(n);
     }
   }
-  return err(leverError("not-found", `${file}: ${description}: no env variable ${envName}; the container has ${names.length > 0 ? names.join(", ") : "no env variables"}${didYouMean(envName, names)}`));
+  return err(
+    leverError(
+      "not-found",
+      `${file}: ${description}: no env variable ${envName}; the container has ${names.length > 0 ? names.join(", ") : "no env variables"}${didYouMean(envName, names)}`,
+    ),
+  );
 }
 
-function resolveHpaMetric(match: { doc: Document.Parsed; docIndex: number }, resource: string, field: string, description: string, file: string): Result<LeverLocation, LeverError> {
+function resolveHpaMetric(
+  match: { doc: Document.Parsed; docIndex: number },
+  resource: string,
+  field: string,
+  description: string,
+  file: string,
+): Result<LeverLocation, LeverError> {
   const metrics = walk(match.doc.contents as Node, ["spec", "metrics"]).node;
   const found: string[] = [];
   if (isSeq(metrics)) {
@@ -163,12 +243,21 @@ function resolveHpaMetric(match: { doc: Document.Parsed; docIndex: number }, res
       const type = m.get("type");
       const name = (m.getIn(["resource", "name"]) as unknown) ?? undefined;
       if (type === "Resource" && name === resource) {
-        return ok({ docIndex: match.docIndex, path: ["spec", "metrics", i, "resource", "target", field], description });
+        return ok({
+          docIndex: match.docIndex,
+          path: ["spec", "metrics", i, "resource", "target", field],
+          description,
+        });
       }
       found.push(type === "Resource" ? `Resource ${String(name)}` : String(type));
     }
   }
-  return err(leverError("not-found", `${file}: ${description}: no Resource metric for ${resource}; the HPA's metrics are ${found.length > 0 ? found.join(", ") : "not set"}`));
+  return err(
+    leverError(
+      "not-found",
+      `${file}: ${description}: no Resource metric for ${resource}; the HPA's metrics are ${found.length > 0 ? found.join(", ") : "not set"}`,
+    ),
+  );
 }
 
 /** "Deployment checkout, field spec.replicas has no key "x"; it has: a, b" */
@@ -178,6 +267,13 @@ export function describeMissing(root: Node, location: LeverLocation, depth: numb
   const keys = keysOf(reached);
   const at = depth === 0 ? "the document" : formatFieldPath(location.path.slice(0, depth));
   const what = typeof missing === "number" ? `no item [${missing}]` : `no key "${String(missing)}"`;
-  const has = keys.length > 0 ? `; it has: ${keys.join(", ")}${typeof missing === "string" ? didYouMean(missing, keys) : ""}` : isSeq(reached) ? `; the list has ${reached.items.length} items` : isScalar(reached) ? ` (it holds a value, not a mapping)` : "";
+  const has =
+    keys.length > 0
+      ? `; it has: ${keys.join(", ")}${typeof missing === "string" ? didYouMean(missing, keys) : ""}`
+      : isSeq(reached)
+        ? `; the list has ${reached.items.length} items`
+        : isScalar(reached)
+          ? ` (it holds a value, not a mapping)`
+          : "";
   return `${file}: ${location.description}: ${at} has ${what}${has}`;
 }

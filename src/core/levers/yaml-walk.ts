@@ -1,4 +1,4 @@
-import { isAlias, isMap, isScalar, isSeq, type Node, type Pair, type YAMLMap } from "yaml";
+import { type Document, isAlias, isMap, isScalar, isSeq, type Node, type Pair, type YAMLMap } from "yaml";
 import type { FieldSegment } from "./field-path.js";
 
 export interface Walk {
@@ -18,8 +18,22 @@ export function pairOf(map: YAMLMap, key: string): Pair | undefined {
   return map.items.find((p) => isScalar(p.key) && String(p.key.value) === key) as Pair | undefined;
 }
 
+/** Whether a `<<: *anchor` merge in `map` brings in `key`. */
+function mergedHas(map: YAMLMap, key: string, doc: Document | undefined): boolean {
+  for (const p of map.items) {
+    if (!isScalar(p.key) || p.key.value !== "<<") continue;
+    const sources = isSeq(p.value) ? p.value.items : [p.value];
+    for (const s of sources) {
+      const target = isAlias(s) && doc ? s.resolve(doc) : s;
+      if (isMap(target) && (pairOf(target, key) || mergedHas(target, key, doc))) return true;
+      if (!doc && isAlias(s)) return true; // cannot tell without the document: assume it does
+    }
+  }
+  return false;
+}
+
 /** Follows keys and indexes through the YAML nodes (not the data), so source ranges stay at hand. */
-export function walk(root: Node, path: readonly FieldSegment[]): Walk {
+export function walk(root: Node, path: readonly FieldSegment[], doc?: Document): Walk {
   let node: Node = root;
   let key: Node | undefined;
   for (let i = 0; i < path.length; i++) {
@@ -29,12 +43,13 @@ export function walk(root: Node, path: readonly FieldSegment[]): Walk {
     let nextKey: Node | undefined;
     if (isMap(node) && typeof seg === "string") {
       const pair = pairOf(node, seg);
-      if (!pair && node.items.some((p) => isScalar(p.key) && p.key.value === "<<")) {
+      if (!pair && mergedHas(node, seg, doc)) {
         return { node: undefined, depth: i, last: node, lastKey: key, blocked: "merge" };
       }
       next = (pair?.value as Node | null | undefined) ?? undefined;
       nextKey = pair?.key as Node | undefined;
-      if (pair && next === undefined) return { node: undefined, depth: i + 1, last: nextKey as Node, lastKey: nextKey };
+      if (pair && next === undefined)
+        return { node: undefined, depth: i + 1, last: nextKey as Node, lastKey: nextKey };
     } else if (isSeq(node) && typeof seg === "number") {
       next = node.items[seg] as Node | undefined;
     }
@@ -42,7 +57,8 @@ export function walk(root: Node, path: readonly FieldSegment[]): Walk {
     node = next;
     key = nextKey;
   }
-  if (isAlias(node)) return { node: undefined, depth: path.length, last: node, lastKey: key, blocked: "alias" };
+  if (isAlias(node))
+    return { node: undefined, depth: path.length, last: node, lastKey: key, blocked: "alias" };
   return { node, depth: path.length, last: node, lastKey: key };
 }
 

@@ -9,14 +9,24 @@ export const value = (type: EditableType, raw: string | number | boolean): Lever
 };
 
 /** Writes and returns the new text, failing the test with the refusal when there is one. */
-export function write(text: string, target: Omit<LeverTarget, "file">, type: EditableType, raw: string | number | boolean): string {
+export function write(
+  text: string,
+  target: Omit<LeverTarget, "file">,
+  type: EditableType,
+  raw: string | number | boolean,
+): string {
   const r = writeLever(text, { file: "f.yaml", ...target }, "f.yaml", value(type, raw));
   if (!r.ok) throw new Error(r.error.message);
   return r.value.text;
 }
 
 /** The refusal message of a write that must fail; the text must come back untouched. */
-export function refusal(text: string, target: Omit<LeverTarget, "file">, type: EditableType, raw: string | number | boolean): string {
+export function refusal(
+  text: string,
+  target: Omit<LeverTarget, "file">,
+  type: EditableType,
+  raw: string | number | boolean,
+): string {
   const r = writeLever(text, { file: "f.yaml", ...target }, "f.yaml", value(type, raw));
   if (r.ok) throw new Error(`expected a refusal, got:\n${r.value.text}`);
   return r.error.message;
@@ -33,5 +43,7 @@ export function changedLines(before: string, after: string): Array<[number, stri
   const a = before.split("\n");
   const b = after.split("\n");
   if (a.length !== b.length) throw new Error(`line count changed: ${a.length} → ${b.length}`);
-  return a.flatMap((line, i) => (line === b[i] ? [] : [[i + 1, line, b[i] ?? ""] as [number, string, string]]));
+  return a.flatMap((line, i) =>
+    line === b[i] ? [] : [[i + 1, line, b[i] ?? ""] as [number, string, string]],
+  );
 }
