@@ -122,7 +122,7 @@ describe("path form", () => {
     ],
     [
       "worker.command",
-      "f.yaml: path worker.command: the value is a template expression (${WORKER_CMD}); Governor only edits literal values",
+      `f.yaml: path worker.command: the value is a template expression (${"${WORKER_CMD}"}); Governor only edits literal values`,
     ],
   ])("refuses the template expression at %s", (path, message) => {
     expect(refusal(VALUES, { path }, "integer", 1)).toBe(message);

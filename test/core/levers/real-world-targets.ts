@@ -61,8 +61,9 @@ function pathTargets(
       for (const p of node.items)
         if (isScalar(p.key) && typeof p.key.value === "string" && !p.key.value.includes('"'))
           visitNode(p.value, [...path, p.key.value]);
-    } else if (isSeq(node)) node.items.forEach((item, i) => visitNode(item, [...path, i]));
-    else if (
+    } else if (isSeq(node)) {
+      for (const [i, item] of node.items.entries()) visitNode(item, [...path, i]);
+    } else if (
       (isScalar(node) && node.type === Scalar.PLAIN) ||
       (isScalar(node) && (node.type === Scalar.QUOTE_DOUBLE || node.type === Scalar.QUOTE_SINGLE))
     ) {

@@ -18,7 +18,7 @@ if (!present)
     `NOTE: real-world fixtures not found at ${REAL_WORLD}; the real-world lever property tests are skipped.`,
   );
 
-const valueOf = (type: EditableType, raw: string | number): LeverValue => {
+const leverValue = (type: EditableType, raw: string | number): LeverValue => {
   const v = parseValue(type, raw);
   if (!v.ok) throw new Error(v.error);
   return v.value;
@@ -27,16 +27,16 @@ const valueOf = (type: EditableType, raw: string | number): LeverValue => {
 const arbitrary = (type: EditableType): fc.Arbitrary<LeverValue> => {
   switch (type) {
     case "cpu":
-      return fc.integer({ min: 1, max: 64_000 }).map((m) => valueOf("cpu", `${m}m`));
+      return fc.integer({ min: 1, max: 64_000 }).map((m) => leverValue("cpu", `${m}m`));
     case "memory":
       return fc.oneof(
-        fc.integer({ min: 1, max: 65_536 }).map((mi) => valueOf("memory", `${mi}Mi`)),
-        fc.integer({ min: 1, max: 1e9 }).map((b) => valueOf("memory", b)),
+        fc.integer({ min: 1, max: 65_536 }).map((mi) => leverValue("memory", `${mi}Mi`)),
+        fc.integer({ min: 1, max: 1e9 }).map((b) => leverValue("memory", b)),
       );
     case "number":
-      return fc.integer({ min: 0, max: 100_000 }).map((n) => valueOf("number", n / 100));
+      return fc.integer({ min: 0, max: 100_000 }).map((n) => leverValue("number", n / 100));
     default:
-      return fc.integer({ min: 0, max: 100_000 }).map((n) => valueOf("integer", n));
+      return fc.integer({ min: 0, max: 100_000 }).map((n) => leverValue("integer", n));
   }
 };
 
