@@ -1,5 +1,6 @@
 import { Command, CommanderError } from "commander";
 import { GovernorError } from "../errors.js";
+import { getLever, setLever } from "./commands/get-set.js";
 import { validate } from "./commands/validate.js";
 import type { Io } from "./io.js";
 
@@ -19,6 +20,21 @@ function program(io: Io, run: (code: Promise<number>) => void): Command {
     )
     .option("--repo <dir>", "the repository's folder", ".")
     .action((opts: { repo: string }) => run(validate({ repo: opts.repo }, io)));
+  cli
+    .command("get")
+    .description("Print a lever's current value, as written in its file.")
+    .argument("<lever>", "the lever's id in .github/governor.yml")
+    .option("--repo <dir>", "the repository's folder", ".")
+    .action((id: string, opts: { repo: string }) => run(getLever(id, { repo: opts.repo }, io)));
+  cli
+    .command("set")
+    .description("Write a lever's value (within its bounds) in the file's own style, changing nothing else.")
+    .argument("<lever>", "the lever's id in .github/governor.yml")
+    .argument("<value>", "the new value, e.g. 750m, 1Gi, 25")
+    .option("--repo <dir>", "the repository's folder", ".")
+    .action((id: string, value: string, opts: { repo: string }) =>
+      run(setLever(id, value, { repo: opts.repo }, io)),
+    );
   return cli;
 }
 

@@ -1,5 +1,5 @@
-import { lstat, open, readdir, realpath, stat } from "node:fs/promises";
-import { dirname, join, relative, resolve, sep } from "node:path";
+import { lstat, open, readdir, realpath, rename, rm, stat, writeFile } from "node:fs/promises";
+import { basename, dirname, join, relative, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { err, ok, type Result } from "../../core/result.js";
 import { MAX_FILE_BYTES, type SourceFile } from "../../core/yaml/load.js";
@@ -87,4 +87,44 @@ function isCode(e: unknown, code: string): boolean {
 
 function describe(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
+}
+
+/**
+ * Replaces a repository file's content atomically: a temporary file beside it, then a rename,
+ * so a crash or a full disk never leaves a half-written manifest. Follows a symlink that stays
+ * inside the repository (and refuses one that leaves it), and keeps the file's mode.
+ */
+export async function writeRepoFile(
+  repoDir: string,
+  relPath: string,
+  text: string,
+): Promise<Result<void, FileError>> {
+  const root = await realpath(repoDir);
+  let real: string;
+  try {
+    real = await realpath(resolve(root, relPath));
+  } catch {
+    return err({ problem: "missing", message: `"${relPath}" does not exist in the repository` });
+  }
+  if (!real.startsWith(root + sep))
+    return err({ problem: "outside", message: `"${relPath}" resolves outside the repository` });
+  const { mode } = await stat(real);
+  const temp = join(dirname(real), `.${basename(real)}.governor-${process.pid}.tmp`);
+  try {
+    await writeFile(temp, text, { mode, flag: "wx" });
+    await rename(temp, real);
+    return ok(undefined);
+  } catch (e) {
+    await rm(temp, { force: true });
+    return err({ problem: "unreadable", message: `"${relPath}" could not be written: ${describe(e)}` });
+  }
+}
+
+/** UTF-8 text of a file read with `readRepoFile`, keeping a byte-order mark so a rewrite keeps it too. */
+export function decodeText(file: SourceFile): Result<string, FileError> {
+  try {
+    return ok(new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(file.bytes));
+  } catch {
+    return err({ problem: "unreadable", message: `"${file.path}" is not valid UTF-8: save it as UTF-8` });
+  }
 }
