@@ -1,21 +1,14 @@
-import {
-  type Document,
-  isCollection,
-  isMap,
-  isScalar,
-  type Node,
-  parseAllDocuments,
-  Scalar,
-  visit,
-} from "yaml";
+import { isCollection, isMap, isScalar, type Node, Scalar } from "yaml";
 import type { LeverTarget } from "../config/repo-schema.js";
 import { err, ok, type Result } from "../result.js";
 import { compareValues, type EditableType, type LeverValue, parseValue } from "../values/value.js";
+import { sharedAnchor } from "./anchors.js";
 import { type LeverError, leverError } from "./errors.js";
-import { formatFieldPath } from "./field-path.js";
 import { formatLike } from "./format.js";
 import { insertKeys } from "./insert.js";
-import { describeMissing, type LeverLocation, resolveTarget } from "./resolve.js";
+import { type Located, locate, type ParsedFile, parseLeverFile, TEMPLATE } from "./parsed-file.js";
+import { describeMissing, type LeverLocation } from "./resolve.js";
+import { verifyInsertion, verifyToken } from "./verify.js";
 import { walk } from "./yaml-walk.js";
 
 /** What a lever holds now. */
@@ -41,33 +34,6 @@ export interface LeverWrite {
   readonly from: string | undefined;
   /** The new value as written in the file. */
   readonly to: string;
-}
-
-interface Located {
-  readonly docs: Document.Parsed[];
-  readonly doc: Document.Parsed;
-  readonly location: LeverLocation;
-}
-
-const TEMPLATE = /\{\{|\$\{/;
-
-function locate(text: string, target: LeverTarget, file: string): Result<Located, LeverError> {
-  const docs = parseAllDocuments(text, { prettyErrors: false, uniqueKeys: true });
-  if (!Array.isArray(docs)) return err(leverError("not-found", `${file} is empty: there is nothing to tune`));
-  const broken = docs.flatMap((d) => d.errors)[0];
-  if (broken) {
-    const line = text.slice(0, broken.pos[0]).split("\n").length;
-    const hint = TEMPLATE.test(text)
-      ? " (it looks like a template: Governor edits plain YAML, not Helm templates)"
-      : "";
-    return err(
-      leverError("invalid-yaml", `${file}:${line}: not valid YAML: ${broken.message.split("\n")[0]}${hint}`),
-    );
-  }
-  const location = resolveTarget(docs, target, file);
-  if (!location.ok) return location;
-  const doc = docs[location.value.docIndex] as Document.Parsed;
-  return ok({ docs, doc, location: location.value });
 }
 
 function scalarText(text: string, node: Scalar): string {
@@ -133,8 +99,18 @@ export function readLever(
   file: string,
   type?: EditableType,
 ): Result<LeverReading, LeverError> {
-  const found = locate(text, target, file);
-  return found.ok ? readLocated(text, found.value, file, type) : found;
+  const parsed = parseLeverFile(text, file);
+  return parsed.ok ? readIn(parsed.value, target, type) : parsed;
+}
+
+/** `readLever` on a file parsed once with `parseLeverFile`. */
+export function readIn(
+  parsed: ParsedFile,
+  target: LeverTarget,
+  type?: EditableType,
+): Result<LeverReading, LeverError> {
+  const found = locate(parsed, target);
+  return found.ok ? readLocated(parsed.text, found.value, parsed.file, type) : found;
 }
 
 function readLocated(
@@ -177,50 +153,61 @@ export function writeLever(
   file: string,
   value: LeverValue,
 ): Result<LeverWrite, LeverError> {
-  const found = locate(text, target, file);
+  const parsed = parseLeverFile(text, file);
+  return parsed.ok ? writeIn(parsed.value, target, value) : parsed;
+}
+
+/** `writeLever` on a file parsed once with `parseLeverFile`. */
+export function writeIn(
+  parsed: ParsedFile,
+  target: LeverTarget,
+  value: LeverValue,
+): Result<LeverWrite, LeverError> {
+  const { text, file } = parsed;
+  const found = locate(parsed, target);
   if (!found.ok) return found;
   const current = readLocated(text, found.value, file, value.type);
   if (!current.ok) return current;
   const { doc, location } = found.value;
-  let next: string;
-  let from: string | undefined;
-  let to: string;
-  if (current.value.present) {
-    const node = walk(doc.contents as Node, location.path).node as Scalar;
-    if (current.value.value && compareValues(current.value.value, value) === 0) {
-      return ok({ text, changed: false, from: current.value.text, to: current.value.text });
-    }
-    const shared = sharedAnchor(doc, location);
-    if (shared !== undefined) {
-      return err(
-        leverError(
-          "alias",
-          `${file}: ${location.description}: ${shared.where} carries the anchor &${shared.anchor}, which is used elsewhere; changing it would change those places too`,
-        ),
-      );
-    }
-    from = current.value.text;
-    to = formatLike(from, value);
-    const written = quoteLike(node, to, value.type, typeof node.value);
-    const range = node.range ?? [0, 0];
-    next = text.slice(0, range[0]) + written + text.slice(range[1]);
-  } else {
+  const refuse = (why: string) => err(leverError("unsupported", `${file}: ${location.description}: ${why}`));
+  if (!current.value.present) {
     const w = walk(doc.contents as Node, location.path);
-    const keys = location.path.slice(w.depth).map(String);
-    to = formatLike(undefined, value);
-    const inserted = insertKeys(text, w.last, w.lastKey, keys, to);
-    if (!inserted.ok)
-      return err(
-        leverError(
-          "unsupported",
-          `${file}: ${location.description}: cannot add the field: ${inserted.error}`,
-        ),
-      );
-    next = inserted.value.text;
+    const to = formatLike(undefined, value);
+    const inserted = insertKeys(text, w.last, w.lastKey, location.path.slice(w.depth).map(String), to);
+    if (!inserted.ok) return refuse(`cannot add the field: ${inserted.error}`);
+    // An insertion changes the structure: read the whole result back before trusting it.
+    const after = parseLeverFile(inserted.value.text, file);
+    const reread = after.ok ? readIn(after.value, target, value.type) : after;
+    const problem = verifyInsertion(
+      after.ok ? after.value.docs : undefined,
+      reread.ok ? reread.value : undefined,
+      found.value,
+      value,
+    );
+    return problem ? refuse(problem) : ok({ text: inserted.value.text, changed: true, from: undefined, to });
   }
-  const check = verify(next, target, file, value, found.value);
-  if (check) return err(check);
-  return ok({ text: next, changed: true, from, to });
+  const node = walk(doc.contents as Node, location.path).node as Scalar;
+  if (current.value.value && compareValues(current.value.value, value) === 0) {
+    return ok({ text, changed: false, from: current.value.text, to: current.value.text });
+  }
+  const shared = sharedAnchor(doc, location);
+  if (shared !== undefined) {
+    return err(
+      leverError(
+        "alias",
+        `${file}: ${location.description}: ${shared.where} carries the anchor &${shared.anchor}, which is used elsewhere; changing it would change those places too`,
+      ),
+    );
+  }
+  const from = current.value.text;
+  const to = formatLike(from, value);
+  const written = quoteLike(node, to, value.type, typeof node.value);
+  // Replacing one scalar token by another of the same style cannot move anything else; what is
+  // left to prove is that the new token is one scalar that reads back as the value.
+  const problem = verifyToken(written, node, value);
+  if (problem) return refuse(problem);
+  const range = node.range ?? [0, 0];
+  return ok({ text: text.slice(0, range[0]) + written + text.slice(range[1]), changed: true, from, to });
 }
 
 /** Quoting as the original had it; a string stays a string, whatever the new text looks like. */
@@ -232,42 +219,6 @@ function quoteLike(node: Scalar, content: string, type: EditableType, originalTy
   if (originalType === "string" && !resolvesToString && type !== "cpu" && type !== "memory")
     return JSON.stringify(content);
   return content;
-}
-
-/** The first node on the lever's path (the value or a mapping above it) whose anchor is used by an alias. */
-function sharedAnchor(
-  doc: Document.Parsed,
-  location: LeverLocation,
-): { anchor: string; where: string } | undefined {
-  for (let depth = location.path.length; depth >= 0; depth--) {
-    const node = walk(doc.contents as Node, location.path.slice(0, depth), doc).node as
-      | (Node & { anchor?: string })
-      | undefined;
-    if (node?.anchor !== undefined && anchorUsed(doc, node.anchor)) {
-      return {
-        anchor: node.anchor,
-        where:
-          depth === location.path.length
-            ? "the value"
-            : `its parent ${formatFieldPath(location.path.slice(0, depth)) || "document"}`,
-      };
-    }
-  }
-  return undefined;
-}
-
-function anchorUsed(doc: Document.Parsed, anchor: string): boolean {
-  let used = false;
-  visit(doc, {
-    Alias(_, node) {
-      if (node.source === anchor) {
-        used = true;
-        return visit.BREAK;
-      }
-      return undefined;
-    },
-  });
-  return used;
 }
 
 function isNullScalar(node: Node): boolean {
@@ -285,54 +236,5 @@ function mergeError(l: LeverLocation, file: string): LeverError {
   return leverError(
     "alias",
     `${file}: ${l.description}: the value comes from a merge key (<<); point the lever at the merged mapping instead`,
-  );
-}
-
-/** Re-reads the written text: the new value must be there, and every other value unchanged. */
-function verify(
-  after: string,
-  target: LeverTarget,
-  file: string,
-  value: LeverValue,
-  located: Located,
-): LeverError | undefined {
-  const relocated = locate(after, target, file);
-  const reread = relocated.ok ? readLocated(after, relocated.value, file, value.type) : relocated;
-  const internal = (why: string) =>
-    leverError(
-      "unsupported",
-      `${file}: ${located.location.description}: refusing to write, the edit would ${why} (please report this file)`,
-    );
-  if (!reread.ok || !reread.value.present || !reread.value.value) return internal("not read back");
-  if (compareValues(reread.value.value, value) !== 0) return internal(`read back as ${reread.value.text}`);
-  const docsAfter = relocated.ok ? relocated.value.docs : [];
-  if (docsAfter.length !== located.docs.length) return internal("change the documents");
-  for (let i = 0; i < docsAfter.length; i++) {
-    const a = located.docs[i]?.toJS() as unknown;
-    const b = (docsAfter[i] as Document.Parsed).toJS() as unknown;
-    if (i === located.location.docIndex) {
-      if (!equalExcept(a, b, located.location.path)) return internal("change other values");
-    } else if (JSON.stringify(a) !== JSON.stringify(b)) return internal("change another document");
-  }
-  return undefined;
-}
-
-function equalExcept(a: unknown, b: unknown, path: readonly (string | number)[]): boolean {
-  // Past the edited value, or where the edit created keys, anything may differ.
-  if (path.length === 0 || a === undefined || a === null) return true;
-  if (typeof a !== "object" || typeof b !== "object" || b === null) return false;
-  const [head, ...rest] = path;
-  const ka = Object.keys(a as object).filter((k) => k !== String(head));
-  const kb = Object.keys(b as object).filter((k) => k !== String(head));
-  if (ka.length !== kb.length) return false;
-  for (const k of ka)
-    if (
-      JSON.stringify((a as Record<string, unknown>)[k]) !== JSON.stringify((b as Record<string, unknown>)[k])
-    )
-      return false;
-  return equalExcept(
-    (a as Record<string, unknown>)[String(head)],
-    (b as Record<string, unknown>)[String(head)],
-    rest,
   );
 }

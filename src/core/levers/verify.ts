@@ -1,0 +1,62 @@
+import { type Document, parseDocument, Scalar } from "yaml";
+import { compareValues, type LeverValue, parseValue } from "../values/value.js";
+import type { LeverReading } from "./edit.js";
+import type { Located } from "./parsed-file.js";
+
+/** Plain tokens Governor writes: digits, letters, dots and signs — never an indicator, a space or a quote. */
+const SAFE_PLAIN = /^[+-]?[0-9A-Za-z.]+$/;
+
+export function verifyToken(written: string, node: Scalar, value: LeverValue): string | undefined {
+  if (node.type === Scalar.PLAIN && !SAFE_PLAIN.test(written))
+    return `refusing to write ${JSON.stringify(written)} as a plain value`;
+  const alone = parseDocument(written);
+  const raw = alone.errors.length === 0 ? (alone.contents as Scalar | null)?.value : undefined;
+  const back =
+    typeof raw === "string" || typeof raw === "number" || typeof raw === "boolean"
+      ? parseValue(value.type, typeof raw === "number" ? written : raw)
+      : undefined;
+  if (!back?.ok || compareValues(back.value, value) !== 0)
+    return `refusing to write, ${written} would not read back as the value (please report this file)`;
+  return undefined;
+}
+
+/** Checks an inserted field read back from the new text: the value is there, and every other value unchanged. */
+export function verifyInsertion(
+  docsAfter: readonly Document.Parsed[] | undefined,
+  reread: LeverReading | undefined,
+  located: Located,
+  value: LeverValue,
+): string | undefined {
+  const internal = (why: string) => `refusing to write, the edit would ${why} (please report this file)`;
+  if (!docsAfter || !reread?.present || !reread.value) return internal("not read back");
+  if (compareValues(reread.value, value) !== 0) return internal(`read back as ${reread.text}`);
+  if (docsAfter.length !== located.docs.length) return internal("change the documents");
+  for (let i = 0; i < docsAfter.length; i++) {
+    const a = located.docs[i]?.toJS() as unknown;
+    const b = (docsAfter[i] as Document.Parsed).toJS() as unknown;
+    if (i === located.location.docIndex) {
+      if (!equalExcept(a, b, located.location.path)) return internal("change other values");
+    } else if (JSON.stringify(a) !== JSON.stringify(b)) return internal("change another document");
+  }
+  return undefined;
+}
+
+function equalExcept(a: unknown, b: unknown, path: readonly (string | number)[]): boolean {
+  // Past the edited value, or where the edit created keys, anything may differ.
+  if (path.length === 0 || a === undefined || a === null) return true;
+  if (typeof a !== "object" || typeof b !== "object" || b === null) return false;
+  const [head, ...rest] = path;
+  const ka = Object.keys(a as object).filter((k) => k !== String(head));
+  const kb = Object.keys(b as object).filter((k) => k !== String(head));
+  if (ka.length !== kb.length) return false;
+  for (const k of ka)
+    if (
+      JSON.stringify((a as Record<string, unknown>)[k]) !== JSON.stringify((b as Record<string, unknown>)[k])
+    )
+      return false;
+  return equalExcept(
+    (a as Record<string, unknown>)[String(head)],
+    (b as Record<string, unknown>)[String(head)],
+    rest,
+  );
+}
