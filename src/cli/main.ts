@@ -1,6 +1,7 @@
 import { Command, CommanderError } from "commander";
 import { GovernorError } from "../errors.js";
 import { getLever, setLever } from "./commands/get-set.js";
+import { record } from "./commands/record.js";
 import { validate } from "./commands/validate.js";
 import type { Io } from "./io.js";
 
@@ -34,6 +35,21 @@ function program(io: Io, run: (code: Promise<number>) => void): Command {
     .option("--repo <dir>", "the repository's folder", ".")
     .action((id: string, value: string, opts: { repo: string }) =>
       run(setLever(id, value, { repo: opts.repo }, io)),
+    );
+  cli
+    .command("record")
+    .description(
+      "Record every lever's scoped signals and guardrails over its lookback into one JSON file, for replay without Prometheus.",
+    )
+    .option("--repo <dir>", "the repository's folder", ".")
+    .option(
+      "--prometheus <url>",
+      "Prometheus (or Thanos, Mimir, VictoriaMetrics) base URL; default: prometheus.url, then PROMETHEUS_URL",
+    )
+    .option("--now <iso8601>", "evaluate as of this time (default: now)")
+    .option("--out <file>", "where to write the recording", "governor-recording.json")
+    .action((opts: { repo: string; prometheus?: string; now?: string; out: string }) =>
+      run(record(opts, io)),
     );
   return cli;
 }
