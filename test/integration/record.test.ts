@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PrometheusSignalSource } from "../../src/adapters/prometheus/signal-source.js";
 import { loadRecording, RecordedSignalSource } from "../../src/adapters/recorded/recorded-source.js";
 import { record } from "../../src/cli/commands/record.js";
+import { captureIo } from "../helpers/run-cli.js";
 import { tmpRepo } from "../helpers/tmp-repo.js";
 import {
   freePort,
@@ -46,14 +47,6 @@ levers:
     bounds: {min: 100m, max: "2"}
 `;
 
-const io = () => {
-  const out = { stdout: "", stderr: "" };
-  return {
-    out,
-    io: { stdout: (t: string) => void (out.stdout += t), stderr: (t: string) => void (out.stderr += t) },
-  };
-};
-
 describe.skipIf(!available)("governor record against a real Prometheus", () => {
   let prom: RunningPrometheus;
   beforeAll(async () => {
@@ -70,7 +63,7 @@ describe.skipIf(!available)("governor record against a real Prometheus", () => {
       "d.yaml": "kind: Deployment\n",
     });
     const out = join(dir, "rec.json");
-    const { out: printed, io: cli } = io();
+    const { out: printed, io: cli } = captureIo();
     const now = new Date(BASE + 6 * HOUR).toISOString();
     expect(await record({ repo: dir, prometheus: prom.url, now, out }, cli, {})).toBe(0);
     expect(printed.stdout).toBe(
@@ -114,7 +107,7 @@ describe.skipIf(!available)("governor record against a real Prometheus", () => {
       "d.yaml": "kind: Deployment\n",
     });
     const out = join(dir, "rec.json");
-    const { out: printed, io: cli } = io();
+    const { out: printed, io: cli } = captureIo();
     expect(
       await record(
         { repo: dir, prometheus: `http://127.0.0.1:${await freePort()}`, now: "2026-01-01T06:00:00Z", out },
@@ -129,7 +122,7 @@ describe.skipIf(!available)("governor record against a real Prometheus", () => {
   });
 
   it("refuses a bad --now", async () => {
-    const { out: printed, io: cli } = io();
+    const { out: printed, io: cli } = captureIo();
     expect(await record({ repo: ".", now: "yesterday", out: "x.json" }, cli, {})).toBe(1);
     expect(printed.stderr).toBe(
       "--now yesterday: expected an ISO 8601 time with a zone, such as 2026-11-23T10:00:00Z\n",
