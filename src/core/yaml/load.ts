@@ -71,12 +71,14 @@ export function loadYaml(file: SourceFile): Result<LoadedYaml, Diagnostic[]> {
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const pos = (offset: number) => lineCounter.linePos(offset);
   if (doc.errors.length > 0) {
-    return err(
-      doc.errors.map((e) => {
-        const p = pos(e.pos[0]);
-        return at(p.line, p.col, `not valid YAML: ${firstLine(e.message)}`);
-      }),
-    );
+    // Later YAML errors are mostly echoes of the first: report it alone, with the count.
+    const first = doc.errors[0] as (typeof doc.errors)[number];
+    const p = pos(first.pos[0]);
+    const more =
+      doc.errors.length > 1
+        ? ` (and ${doc.errors.length - 1} more error${doc.errors.length > 2 ? "s" : ""} after it)`
+        : "";
+    return err([at(p.line, p.col, `not valid YAML: ${firstLine(first.message)}${more}`)]);
   }
   const structural = checkStructure(doc, (offset, message) => {
     const p = pos(offset);
@@ -96,8 +98,9 @@ export function loadYaml(file: SourceFile): Result<LoadedYaml, Diagnostic[]> {
   return ok({ path: file.path, text, doc, lineCounter, data });
 }
 
+/** The message alone: yaml appends "at line N, column M:" and a code frame, which the position already says. */
 function firstLine(message: string): string {
-  return message.split("\n")[0] ?? message;
+  return (message.split("\n")[0] ?? message).replace(/ at line \d+, column \d+:?$/, "");
 }
 
 /** An iterative walk, so that a hostile nesting depth cannot overflow the stack before it is refused. */
