@@ -1,0 +1,202 @@
+import type { ResolvedLever } from "../config/check-levers.js";
+import type { RepoConfig } from "../config/repo-schema.js";
+import { readIn, writeIn } from "../levers/edit.js";
+import type { ParsedFile } from "../levers/parsed-file.js";
+import { rangeKey } from "../signals/recording.js";
+import { type SignalRequest, signalRequests } from "../signals/requests.js";
+import type { Sample, SignalData } from "../signals/source.js";
+import { compareValues, type LeverValue } from "../values/value.js";
+import { autonomy } from "./autonomy.js";
+import type { Check, Decision } from "./decision.js";
+import { evidenceFor, type LinkBases } from "./evidence.js";
+import {
+  boundsCheck,
+  cooldownChecks,
+  dataCheck,
+  deadbandCheck,
+  directionCheck,
+  hpaCheck,
+  inFlightCheck,
+  limitChecks,
+  stepCheck,
+} from "./gate.js";
+import type { HpaInfo } from "./hpa.js";
+import { registerHypothesis, rollbackPlan, watchedGuardrails } from "./hypothesis.js";
+import type { Ledger, LedgerHold } from "./ledger.js";
+import { recommend } from "./strategies.js";
+
+export interface DecideInput {
+  readonly lever: ResolvedLever;
+  readonly levers: readonly ResolvedLever[];
+  readonly config: RepoConfig;
+  /** The lever's file, parsed; or why it could not be. */
+  readonly file:
+    | { readonly ok: true; readonly value: ParsedFile }
+    | { readonly ok: false; readonly error: { readonly message: string } };
+  readonly answers: ReadonlyMap<string, SignalData>;
+  readonly ledger: Ledger;
+  readonly holds: readonly LedgerHold[];
+  readonly hpas: readonly HpaInfo[];
+  readonly now: number;
+  readonly links: LinkBases;
+  /** Proposals already made earlier in this evaluation (for the repository limits). */
+  readonly proposedThisRun: number;
+}
+
+/** A stable, readable id: the evaluation time and the lever. */
+export function decisionId(lever: string, now: number): string {
+  return `${new Date(now)
+    .toISOString()
+    .replace(/[-:]/g, "")
+    .replace(/\.\d+Z$/, "Z")}-${lever}`;
+}
+
+/** The signals a strategy reads, which must all have data before anything changes. */
+function strategySignals(lever: ResolvedLever): string[] {
+  const s = lever.strategy;
+  return [
+    s.signal,
+    ...(s.type === "slo-step" ? [s.saturation.signal] : []),
+    ...(s.type === "percentile" && s.oom ? [s.oom] : []),
+  ];
+}
+
+/** Evaluates one lever: never throws, always returns a decision — including why nothing changes. */
+export function decide(input: DecideInput): Decision {
+  const { lever, config, now } = input;
+  const base = {
+    id: decisionId(lever.id, now),
+    lever: lever.id,
+    policy: lever.policy,
+    guardrails: watchedGuardrails(lever, config),
+    approval: "required" as const,
+    risk: lever.policyDef.risk,
+  };
+  const requests = signalRequests(lever, config.guardrails, now);
+  if (!requests.ok) return { ...base, decision: "blocked", reason: requests.error, checks: [], evidence: [] };
+  const evidence = evidenceFor(requests.value, input.answers, input.links);
+  const blocked = (reason: string, checks: Check[], extra: Partial<Decision> = {}): Decision => ({
+    ...base,
+    decision: "blocked",
+    reason,
+    checks,
+    evidence,
+    ...extra,
+  });
+
+  if (!input.file.ok) return blocked(`cannot read the lever's file: ${input.file.error.message}`, []);
+  const reading = readIn(input.file.value, lever.target, lever.policyDef.valueType);
+  if (!reading.ok) return blocked(`cannot read the current value: ${reading.error.message}`, []);
+  const current = reading.value.present ? reading.value.value : undefined;
+  const from = reading.value.present ? reading.value.text : undefined;
+  const known = { ...(from !== undefined ? { from } : {}), ...(current ? { fromValue: current } : {}) };
+
+  const byName = new Map(requests.value.filter((r) => r.kind === "signal").map((r) => [r.name, r] as const));
+  const used = strategySignals(lever).map((name) => {
+    const request = byName.get(name) as SignalRequest;
+    return { request, data: input.answers.get(rangeKey(request)) };
+  });
+  const checks: Check[] = [dataCheck(used)];
+  if (!checks[0]?.ok) return blocked(checks[0]?.detail ?? "missing data", checks, known);
+
+  const samples = new Map<string, readonly Sample[]>(
+    used.map((u) => [u.request.name, u.data?.status === "ok" ? u.data.samples : []]),
+  );
+  const rec = recommend({
+    strategy: lever.strategy,
+    current: current ?? lever.min,
+    samples,
+    step: lever.stepValue,
+  });
+  const noChange = (reason: string, rationale: string): Decision => ({
+    ...base,
+    decision: "no-change",
+    reason,
+    checks,
+    evidence,
+    rationale,
+    ...known,
+  });
+  if (rec.kind === "stay") {
+    checks.push({ name: "deadband", ok: false, detail: rec.rationale });
+    return noChange(`no change: ${rec.rationale}`, rec.rationale);
+  }
+  let value: LeverValue = rec.value;
+  if (current) {
+    const deadband = lever.strategy.type === "slo-step" ? 0 : lever.strategy.deadband;
+    const db = deadbandCheck(current, value, deadband);
+    checks.push(db);
+    if (!db.ok) return noChange(`no change: ${db.detail}`, rec.rationale);
+  } else checks.push({ name: "deadband", ok: true, detail: "the field is not set yet: Governor adds it" });
+
+  const bounds = boundsCheck(lever, current ?? value, value);
+  checks.push(bounds.check);
+  value = bounds.value;
+  if (!bounds.check.ok) return noChange(`no change: ${bounds.check.detail}`, rec.rationale);
+  if (current) {
+    const step = stepCheck(lever, current, value);
+    checks.push(step.check);
+    value = step.value;
+    if (!step.check.ok) return noChange(`no change: ${step.check.detail}`, rec.rationale);
+  }
+  const direction: "up" | "down" = current && compareValues(value, current) < 0 ? "down" : "up";
+  checks.push(
+    ...cooldownChecks(lever, direction, input.ledger, now),
+    inFlightCheck(lever, input.levers, input.ledger, config, now),
+    directionCheck(lever, direction),
+    hpaCheck(lever, input.hpas),
+    ...limitChecks({
+      lever,
+      config,
+      ledger: input.ledger,
+      holds: input.holds,
+      now,
+      proposedThisRun: input.proposedThisRun,
+    }),
+  );
+  const auto = autonomy(lever, config, input.ledger);
+  checks.push({ name: "autonomy", ok: true, detail: auto.detail });
+
+  const written = writeIn(input.file.value, lever.target, value);
+  if (!written.ok)
+    return blocked(`cannot write the new value: ${written.error.message}`, checks, {
+      ...known,
+      rationale: rec.rationale,
+    });
+  const hypothesisSignal = requests.value.find(
+    (r) => r.kind === "signal" && r.name === lever.policyDef.hypothesis.signal,
+  );
+  const proposal = {
+    ...known,
+    to: written.value.to,
+    toValue: value,
+    direction,
+    rationale: rec.rationale,
+    hypothesis: registerHypothesis(
+      lever,
+      config,
+      hypothesisSignal ? input.answers.get(rangeKey(hypothesisSignal)) : undefined,
+    ),
+    ...(from !== undefined ? { rollback: rollbackPlan(lever, from) } : {}),
+    edit: { file: lever.target.file, before: input.file.value.text, after: written.value.text },
+  };
+  const failed = checks.find((c) => !c.ok);
+  if (failed)
+    return {
+      ...base,
+      ...proposal,
+      decision: "blocked",
+      reason: `${failed.name}: ${failed.detail}`,
+      checks,
+      evidence,
+    };
+  return {
+    ...base,
+    ...proposal,
+    approval: auto.approval,
+    decision: "propose",
+    reason: `${from ?? "(not set)"} → ${written.value.to}: ${rec.rationale}`,
+    checks,
+    evidence,
+  };
+}
