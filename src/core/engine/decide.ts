@@ -129,7 +129,7 @@ export function decide(input: DecideInput): Decision {
     if (!db.ok) return noChange(`no change: ${db.detail}`, rec.rationale);
   } else checks.push({ name: "deadband", ok: true, detail: "the field is not set yet: Governor adds it" });
 
-  const bounds = boundsCheck(lever, current ?? value, value);
+  const bounds = boundsCheck(lever, current, value);
   checks.push(bounds.check);
   value = bounds.value;
   if (!bounds.check.ok) return noChange(`no change: ${bounds.check.detail}`, rec.rationale);

@@ -67,11 +67,15 @@ const clamp = (v: LeverValue, lo: LeverValue, hi: LeverValue) =>
 /** 3. bounds: never outside [min, max]; from outside, only moves towards the bounds. */
 export function boundsCheck(
   lever: ResolvedLever,
-  current: LeverValue,
+  current: LeverValue | undefined,
   value: LeverValue,
 ): { check: Check; value: LeverValue } {
   const clamped = clamp(value, lever.min, lever.max);
   const range = `[${lever.bounds.min}, ${lever.bounds.max}]`;
+  if (!current) {
+    const limited = compareValues(clamped, value) !== 0 ? " (limited to the bound)" : "";
+    return { check: pass("bounds", `within ${range}${limited}`), value: clamped };
+  }
   const outside = compareValues(current, lever.min) < 0 || compareValues(current, lever.max) > 0;
   const note = outside ? `; the current value is outside ${range}, only moves towards it are allowed` : "";
   if (compareValues(clamped, current) === 0)
