@@ -1,8 +1,11 @@
 import { Command, CommanderError } from "commander";
 import { GovernorError } from "../errors.js";
+import { applyCommand } from "./commands/apply.js";
 import { getLever, setLever } from "./commands/get-set.js";
+import { planCommand } from "./commands/plan.js";
 import { record } from "./commands/record.js";
 import { validate } from "./commands/validate.js";
+import { verifyCommand } from "./commands/verify.js";
 import type { Io } from "./io.js";
 
 const VERSION = "0.1.0";
@@ -35,6 +38,52 @@ function program(io: Io, run: (code: Promise<number>) => void): Command {
     .option("--repo <dir>", "the repository's folder", ".")
     .action((id: string, value: string, opts: { repo: string }) =>
       run(setLever(id, value, { repo: opts.repo }, io)),
+    );
+  const signalOptions = (c: Command) =>
+    c
+      .option("--repo <dir>", "the repository's folder", ".")
+      .option("--prometheus <url>", "Prometheus base URL; default: prometheus.url, then PROMETHEUS_URL")
+      .option("--signals <file>", "replay a recording made by governor record instead of asking Prometheus")
+      .option("--now <iso8601>", "evaluate as of this time (default: now, or the recording's time)")
+      .option("--json", "print JSON");
+  signalOptions(
+    cli
+      .command("apply")
+      .description(
+        "Plan, then write each proposed edit; with --commit, one commit per lever on branch governor/<lever-id>.",
+      ),
+  )
+    .option(
+      "--commit",
+      "commit each edit on its own branch governor/<lever-id> instead of writing the working tree",
+    )
+    .action(
+      (opts: {
+        repo: string;
+        prometheus?: string;
+        signals?: string;
+        now?: string;
+        json?: boolean;
+        commit?: boolean;
+      }) => run(applyCommand(opts, io)),
+    );
+  signalOptions(
+    cli
+      .command("verify")
+      .description(
+        "Judge every Governor change on this branch whose watch window has ended; --revert reverts failures.",
+      ),
+  )
+    .option("--revert", "commit the exact inverse edit for each failed change (Governor-Revert trailer)")
+    .action(
+      (opts: {
+        repo: string;
+        prometheus?: string;
+        signals?: string;
+        now?: string;
+        json?: boolean;
+        revert?: boolean;
+      }) => run(verifyCommand(opts, io)),
     );
   cli
     .command("record")

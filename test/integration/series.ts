@@ -66,6 +66,10 @@ export function testSeries(): string {
       },
     ]),
     histogram("governor_test_latency_seconds", { namespace: "shop", service: "checkout" }),
+    family("governor_test_error_ratio", "gauge", [
+      // Healthy, then a regression from 4h15m on (the "bad change" of the local-mode tests).
+      { labels: { namespace: "shop", pod: "checkout-1" }, value: (ms) => (ms < 4.25 * HOUR ? 0.001 : 0.05) },
+    ]),
     "# EOF\n",
   ].join("\n");
 }

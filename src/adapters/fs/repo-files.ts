@@ -60,7 +60,7 @@ export async function listYamlFiles(repoDir: string, relDir: string): Promise<st
     const entries = await readdir(join(repoDir, relDir), { withFileTypes: true });
     return entries
       .filter((e) => (e.isFile() || e.isSymbolicLink()) && /\.ya?ml$/.test(e.name))
-      .map((e) => `${relDir}/${e.name}`)
+      .map((e) => (relDir === "" || relDir === "." ? e.name : `${relDir}/${e.name}`))
       .sort();
   } catch (e) {
     if (isCode(e, "ENOENT") || isCode(e, "ENOTDIR")) return [];

@@ -238,3 +238,42 @@ function mergeError(l: LeverLocation, file: string): LeverError {
     `${file}: ${l.description}: the value comes from a merge key (<<); point the lever at the merged mapping instead`,
   );
 }
+
+/**
+ * Writes back exactly `restore` — a value as it was written before Governor changed it — so a
+ * revert gives back the original bytes, not the same value in another spelling.
+ */
+export function restoreIn(
+  parsed: ParsedFile,
+  target: LeverTarget,
+  restore: string,
+  type: EditableType,
+): Result<LeverWrite, LeverError> {
+  const { text, file } = parsed;
+  const value = parseValue(type, restore);
+  if (!value.ok)
+    return err(
+      leverError("wrong-type", `${file}: cannot restore ${JSON.stringify(restore)}: ${value.error}`),
+    );
+  const found = locate(parsed, target);
+  if (!found.ok) return found;
+  const current = readLocated(text, found.value, file, type);
+  if (!current.ok) return current;
+  if (!current.value.present)
+    return err(
+      leverError("not-found", `${file}: ${found.value.location.description}: the value is no longer there`),
+    );
+  if (current.value.text === restore) return ok({ text, changed: false, from: restore, to: restore });
+  const node = walk(found.value.doc.contents as Node, found.value.location.path).node as Scalar;
+  const written = quoteLike(node, restore, type, "number");
+  const problem = verifyToken(written, node, value.value);
+  if (problem)
+    return err(leverError("unsupported", `${file}: ${found.value.location.description}: ${problem}`));
+  const range = node.range ?? [0, 0];
+  return ok({
+    text: text.slice(0, range[0]) + written + text.slice(range[1]),
+    changed: true,
+    from: current.value.text,
+    to: restore,
+  });
+}

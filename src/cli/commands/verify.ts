@@ -1,0 +1,196 @@
+import { decodeText, readRepoFile } from "../../adapters/fs/repo-files.js";
+import { commitHere } from "../../adapters/git/git-commit.js";
+import { type BranchChange, branchChanges } from "../../adapters/git/git-ledger.js";
+import { formatTrailers, TRAILER } from "../../adapters/git/trailers.js";
+import type { ResolvedLever } from "../../core/config/check-levers.js";
+import { THRASH } from "../../core/engine/thrash.js";
+import type { Verdict } from "../../core/engine/verdict.js";
+import { watchPlan, watchQueries, watchVerdict } from "../../core/engine/watch.js";
+import { restoreIn } from "../../core/levers/edit.js";
+import { parseLeverFile } from "../../core/levers/parsed-file.js";
+import type { SignalRequest } from "../../core/signals/requests.js";
+import { collectSignals } from "../../reconcile/collect-signals.js";
+import { type LocalContext, prepareLocal } from "../../reconcile/local.js";
+import type { Io } from "../io.js";
+import { parseNow } from "../options.js";
+import type { Env, PlanOptions } from "./plan.js";
+
+export interface VerifyOptions extends PlanOptions {
+  readonly revert?: boolean | undefined;
+}
+
+interface Row {
+  readonly change: BranchChange;
+  readonly verdict: Verdict;
+  readonly note: string;
+  reverted: boolean;
+}
+
+const asRequest = (
+  q: { query: string; start: number; end: number; step: number },
+  lever: string,
+): SignalRequest => ({ ...q, lever, name: "watch", kind: "guardrail" });
+
+async function judgeChange(
+  ctx: LocalContext,
+  lever: ResolvedLever,
+  change: BranchChange,
+): Promise<{ verdict: Verdict; note: string }> {
+  const applied = change.appliedAt ?? change.proposedAt;
+  const first = watchPlan(lever, ctx.loaded.config, applied, 1);
+  const ask = async (p: typeof first) =>
+    watchVerdict(
+      lever,
+      ctx.loaded.config,
+      p,
+      await collectSignals(
+        ctx.source,
+        watchQueries(p).map((q) => asRequest(q, lever.id)),
+      ),
+      ctx.prometheusUrl,
+    );
+  const verdict = await ask(first);
+  if (verdict.verdict !== "inconclusive") return { verdict, note: "" };
+  // Inconclusive: the window is extended once; still inconclusive after that, the lever holds.
+  const extended = watchPlan(lever, ctx.loaded.config, applied, 2);
+  if (ctx.now < extended.windowEnd)
+    return {
+      verdict,
+      note: `inconclusive: the window is extended once, until ${new Date(extended.windowEnd).toISOString()}`,
+    };
+  const again = await ask(extended);
+  return {
+    verdict: again,
+    note:
+      again.verdict === "inconclusive"
+        ? "inconclusive after the extended window: the lever holds (never treated as a pass)"
+        : "judged over the extended window",
+  };
+}
+
+async function revert(ctx: LocalContext, lever: ResolvedLever, row: Row): Promise<string> {
+  const { change } = row;
+  const file = await readRepoFile(ctx.repo, lever.target.file);
+  const text = file.ok ? decodeText(file.value) : file;
+  if (!text.ok) return `not reverted: ${text.error.message}`;
+  const parsed = parseLeverFile(text.value, lever.target.file);
+  if (!parsed.ok) return `not reverted: ${parsed.error.message}`;
+  const restored = restoreIn(parsed.value, lever.target, change.from, lever.policyDef.valueType);
+  if (!restored.ok) return `not reverted: ${restored.error.message}`;
+  if (restored.value.from !== change.to)
+    return `not reverted: the value was changed since (it is ${restored.value.from}, Governor had set ${change.to}); a person decides`;
+  const breached = row.verdict.guardrails
+    .filter((g) => g.ok === false)
+    .map((g) => `- ${g.name}: ${g.observed} (limit ${g.limit}): ${g.detail}`);
+  const message = `Revert ${lever.id}: ${change.to} -> ${change.from}\n\nGuardrail breach after ${change.decision}:\n${breached.join("\n")}\n\n${formatTrailers(
+    [
+      [TRAILER.lever, lever.id],
+      [TRAILER.revert, change.decision],
+    ],
+  )}\n`;
+  const commit = await commitHere(ctx.repo, {
+    files: [{ path: lever.target.file, text: restored.value.text }],
+    message,
+    date: ctx.now,
+  });
+  if (!commit.ok) return `not reverted: ${commit.error}`;
+  row.reverted = true;
+  return `reverted in ${commit.value.slice(0, 12)}`;
+}
+
+/** `governor verify`: the verdict of every Governor change on this branch whose watch window has ended; --revert reverts failures. */
+export async function verifyCommand(
+  options: VerifyOptions,
+  io: Io,
+  env: Env = process.env,
+  clock: () => number = Date.now,
+): Promise<number> {
+  const now = options.now === undefined ? undefined : parseNow(options.now);
+  if (now && !now.ok) {
+    io.stderr(`${now.error}\n`);
+    return 1;
+  }
+  const prepared = await prepareLocal(
+    { repo: options.repo, prometheus: options.prometheus, signals: options.signals, now: now?.value },
+    env,
+    clock,
+  );
+  if (!prepared.ok) {
+    io.stderr(`${prepared.error.message}\n`);
+    return prepared.error.code;
+  }
+  const ctx = prepared.value;
+  const changes = await branchChanges(ctx.repo, ctx.loaded.levers);
+  const latest = new Map<string, BranchChange>();
+  for (const c of changes) latest.set(c.lever, c); // oldest first: the last one wins
+  const rows: Row[] = [];
+  const pending: string[] = [];
+  let revertsLastHour = changes.filter(
+    (c) => c.revertedAt !== undefined && ctx.now - c.revertedAt < 3_600_000,
+  ).length;
+  for (const change of latest.values()) {
+    const lever = ctx.loaded.levers.find((l) => l.id === change.lever);
+    if (!lever) continue;
+    const applied = change.appliedAt ?? change.proposedAt;
+    const end = watchPlan(lever, ctx.loaded.config, applied).windowEnd;
+    if (change.revertedAt !== undefined) {
+      rows.push({
+        change,
+        verdict: { verdict: "fail", guardrails: [], effect: "" },
+        note: "already reverted",
+        reverted: true,
+      });
+      continue;
+    }
+    if (ctx.now < end) {
+      pending.push(
+        `${change.lever}: ${change.from} -> ${change.to} is being watched until ${new Date(end).toISOString()}`,
+      );
+      continue;
+    }
+    const { verdict, note } = await judgeChange(ctx, lever, change);
+    const row: Row = { change, verdict, note, reverted: false };
+    if (options.revert && verdict.verdict === "fail") {
+      if (revertsLastHour >= THRASH.repoRevertsPerHour) {
+        (row as { note: string }).note =
+          `not reverted: ${revertsLastHour} reverts in the last hour already (at most ${THRASH.repoRevertsPerHour}); a metrics problem is more likely — a person decides`;
+      } else {
+        (row as { note: string }).note = await revert(ctx, lever, row);
+        if (row.reverted) revertsLastHour++;
+      }
+    }
+    rows.push(row);
+  }
+  const json = {
+    verdicts: rows.map((r) => ({
+      lever: r.change.lever,
+      decision: r.change.decision,
+      verdict: r.verdict.verdict,
+      guardrails: r.verdict.guardrails.map((g) => ({
+        name: g.name,
+        ok: g.ok ?? null,
+        observed: g.observed,
+        limit: g.limit,
+        detail: g.detail,
+        link: g.link ?? null,
+      })),
+      effect: r.verdict.effect,
+      reverted: r.reverted,
+      note: r.note,
+    })),
+  };
+  if (options.json) io.stdout(`${JSON.stringify(json, null, 2)}\n`);
+  else {
+    const lines = rows.map(
+      (r) =>
+        `${r.change.lever}  ${r.change.from} -> ${r.change.to}  ${r.verdict.verdict.toUpperCase()}${r.note ? `  (${r.note})` : ""}\n${r.verdict.guardrails.map((g) => `    ${g.ok === false ? "✗" : g.ok ? "✓" : "?"} ${g.name}: ${g.observed}; limit ${g.limit} — ${g.detail}`).join("\n")}${r.verdict.effect ? `\n    effect: ${r.verdict.effect}` : ""}`,
+    );
+    io.stdout(
+      `${[...lines, ...pending].join("\n") || "no Governor change on this branch has finished its watch window"}\n`,
+    );
+  }
+  const unreachable = rows.some((r) =>
+    r.verdict.guardrails.some((g) => g.detail.includes("Prometheus unreachable")),
+  );
+  return unreachable ? 2 : 0;
+}
