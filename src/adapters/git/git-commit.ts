@@ -11,9 +11,12 @@ export interface CommitRequest {
 
 async function git(dir: string, date?: number): Promise<SimpleGit> {
   const g = simpleGit(dir);
-  const env: Record<string, string> = Object.fromEntries(
-    Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined),
-  );
+  // A minimal environment: simple-git refuses variables such as EDITOR that could run programs.
+  const env: Record<string, string> = {};
+  for (const key of ["PATH", "HOME", "TMPDIR", "LANG", "SYSTEMROOT"]) {
+    const v = process.env[key];
+    if (v !== undefined) env[key] = v;
+  }
   if (date !== undefined) {
     const iso = new Date(date).toISOString();
     env.GIT_AUTHOR_DATE = iso;
