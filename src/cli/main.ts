@@ -48,6 +48,15 @@ function program(io: Io, run: (code: Promise<number>) => void): Command {
       .option("--json", "print JSON");
   signalOptions(
     cli
+      .command("plan")
+      .description(
+        "Evaluate every lever: a table of decisions, and for each proposal the diff and the PR body the App would open.",
+      ),
+  ).action((opts: { repo: string; prometheus?: string; signals?: string; now?: string; json?: boolean }) =>
+    run(planCommand(opts, io)),
+  );
+  signalOptions(
+    cli
       .command("apply")
       .description(
         "Plan, then write each proposed edit; with --commit, one commit per lever on branch governor/<lever-id>.",
