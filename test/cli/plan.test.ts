@@ -40,7 +40,9 @@ describe("governor plan (CLI)", () => {
       ["checkout-db-pool", "propose", "20", "25"],
     ]);
     expect(decisions[1]?.reason).toBe("direction: this lever only goes up; the recommendation goes down");
-    expect(decisions[3]?.reason).toMatch(/^20 → 25: latency averages 0\.4 over 30m \(target 0\.25 ± 0\.025\)/);
+    expect(decisions[3]?.reason).toMatch(
+      /^20 → 25: latency averages 0\.4 over 30m \(target 0\.25 ± 0\.025\)/,
+    );
   });
 
   it("prints a table, then each proposal's diff and PR body", async () => {
@@ -49,17 +51,31 @@ describe("governor plan (CLI)", () => {
     expect(r.code).toBe(0);
     const lines = r.stdout.split("\n");
     expect(lines[0]).toMatch(/^LEVER\s+CURRENT → RECOMMENDED\s+DECISION\s+REASON$/);
-    expect(lines[1]).toMatch(/^checkout-cpu\s+500m → 750m\s+propose\s+500m → 750m: usage p95 over 7d is 0\.9 cores/);
+    expect(lines[1]).toMatch(
+      /^checkout-cpu\s+500m → 750m\s+propose\s+500m → 750m: usage p95 over 7d is 0\.9 cores/,
+    );
     expect(r.stdout).toContain("── Tune checkout-cpu: 500m → 750m");
-    expect(r.stdout).toContain("-              cpu: 500m      # sized for the 2025 peak; revisit\n+              cpu: 750m      # sized for the 2025 peak; revisit");
+    expect(r.stdout).toContain(
+      "-              cpu: 500m      # sized for the 2025 peak; revisit\n+              cpu: 750m      # sized for the 2025 peak; revisit",
+    );
     expect(r.stdout).toContain("### Hypothesis");
-    expect(r.stdout).toContain("### Rollback plan\n\nOn a guardrail breach Governor reverts `apps/checkout/deployment.yaml`");
+    expect(r.stdout).toContain(
+      "### Rollback plan\n\nOn a guardrail breach Governor reverts `apps/checkout/deployment.yaml`",
+    );
     expect(r.stdout).toContain("### Safety checks");
   });
 
   it("refuses --signals with --prometheus, and a file that is not a recording", async () => {
     const { dir, recording } = await example();
-    expect(await runCli("plan", "--repo", dir, "--signals", recording, "--prometheus", "http://x")).toMatchObject({ code: 1, stderr: "--signals and --prometheus exclude each other: replay a recording, or ask Prometheus\n" });
-    expect(await runCli("plan", "--repo", dir, "--signals", `${dir}/.github/governor.yml`)).toMatchObject({ code: 1, stderr: expect.stringMatching(/governor\.yml: not JSON/) });
+    expect(
+      await runCli("plan", "--repo", dir, "--signals", recording, "--prometheus", "http://x"),
+    ).toMatchObject({
+      code: 1,
+      stderr: "--signals and --prometheus exclude each other: replay a recording, or ask Prometheus\n",
+    });
+    expect(await runCli("plan", "--repo", dir, "--signals", `${dir}/.github/governor.yml`)).toMatchObject({
+      code: 1,
+      stderr: expect.stringMatching(/governor\.yml: not JSON/),
+    });
   });
 });
