@@ -3,11 +3,11 @@ import { commitOnBranch, currentBranch, isClean } from "../../adapters/git/git-c
 import { formatTrailers, TRAILER } from "../../adapters/git/trailers.js";
 import type { Decision } from "../../core/engine/decision.js";
 import { writeLever } from "../../core/levers/edit.js";
-import { localPlan, prepareLocal } from "../../reconcile/local.js";
+import { localPlan } from "../../reconcile/local.js";
 import type { Io } from "../io.js";
-import { parseNow } from "../options.js";
+import { type Env, openLocal } from "../local-context.js";
 import { planJson, renderPlanText } from "../render/decisions.js";
-import type { Env, PlanOptions } from "./plan.js";
+import type { PlanOptions } from "./plan.js";
 
 export interface ApplyOptions extends PlanOptions {
   readonly commit?: boolean | undefined;
@@ -37,20 +37,8 @@ export async function applyCommand(
   env: Env = process.env,
   clock: () => number = Date.now,
 ): Promise<number> {
-  const now = options.now === undefined ? undefined : parseNow(options.now);
-  if (now && !now.ok) {
-    io.stderr(`${now.error}\n`);
-    return 1;
-  }
-  const ctx = await prepareLocal(
-    { repo: options.repo, prometheus: options.prometheus, signals: options.signals, now: now?.value },
-    env,
-    clock,
-  );
-  if (!ctx.ok) {
-    io.stderr(`${ctx.error.message}\n`);
-    return ctx.error.code;
-  }
+  const ctx = await openLocal(options, io, env, clock);
+  if (!ctx.ok) return ctx.error;
   let base: string | undefined;
   if (options.commit) {
     const branch = await currentBranch(options.repo);

@@ -1,17 +1,9 @@
-import { localPlan, prepareLocal } from "../../reconcile/local.js";
+import { localPlan } from "../../reconcile/local.js";
 import type { Io } from "../io.js";
-import { parseNow } from "../options.js";
+import { type Env, type LocalCommandOptions, openLocal } from "../local-context.js";
 import { planJson, renderPlanText } from "../render/decisions.js";
 
-export interface PlanOptions {
-  readonly repo: string;
-  readonly prometheus?: string | undefined;
-  readonly signals?: string | undefined;
-  readonly now?: string | undefined;
-  readonly json?: boolean | undefined;
-}
-
-export type Env = Readonly<Record<string, string | undefined>>;
+export type PlanOptions = LocalCommandOptions;
 
 /** `governor plan`: a decision for every lever, with the diff and PR body of each proposal. Exit 2 when Prometheus is unreachable. */
 export async function planCommand(
@@ -20,20 +12,8 @@ export async function planCommand(
   env: Env = process.env,
   clock: () => number = Date.now,
 ): Promise<number> {
-  const now = options.now === undefined ? undefined : parseNow(options.now);
-  if (now && !now.ok) {
-    io.stderr(`${now.error}\n`);
-    return 1;
-  }
-  const ctx = await prepareLocal(
-    { repo: options.repo, prometheus: options.prometheus, signals: options.signals, now: now?.value },
-    env,
-    clock,
-  );
-  if (!ctx.ok) {
-    io.stderr(`${ctx.error.message}\n`);
-    return ctx.error.code;
-  }
+  const ctx = await openLocal(options, io, env, clock);
+  if (!ctx.ok) return ctx.error;
   const result = await localPlan(ctx.value);
   if (options.json) io.stdout(`${JSON.stringify(planJson(result.decisions), null, 2)}\n`);
   else io.stdout(renderPlanText(result.decisions, ctx.value.loaded.config.watch.window));

@@ -10,10 +10,10 @@ import { restoreIn } from "../../core/levers/edit.js";
 import { parseLeverFile } from "../../core/levers/parsed-file.js";
 import type { SignalRequest } from "../../core/signals/requests.js";
 import { collectSignals } from "../../reconcile/collect-signals.js";
-import { type LocalContext, prepareLocal } from "../../reconcile/local.js";
+import type { LocalContext } from "../../reconcile/local.js";
 import type { Io } from "../io.js";
-import { parseNow } from "../options.js";
-import type { Env, PlanOptions } from "./plan.js";
+import { type Env, openLocal } from "../local-context.js";
+import type { PlanOptions } from "./plan.js";
 
 export interface VerifyOptions extends PlanOptions {
   readonly revert?: boolean | undefined;
@@ -105,20 +105,8 @@ export async function verifyCommand(
   env: Env = process.env,
   clock: () => number = Date.now,
 ): Promise<number> {
-  const now = options.now === undefined ? undefined : parseNow(options.now);
-  if (now && !now.ok) {
-    io.stderr(`${now.error}\n`);
-    return 1;
-  }
-  const prepared = await prepareLocal(
-    { repo: options.repo, prometheus: options.prometheus, signals: options.signals, now: now?.value },
-    env,
-    clock,
-  );
-  if (!prepared.ok) {
-    io.stderr(`${prepared.error.message}\n`);
-    return prepared.error.code;
-  }
+  const prepared = await openLocal(options, io, env, clock);
+  if (!prepared.ok) return prepared.error;
   const ctx = prepared.value;
   const changes = await branchChanges(ctx.repo, ctx.loaded.levers);
   const latest = new Map<string, BranchChange>();
