@@ -235,7 +235,9 @@ export function limitChecks(input: {
 }): Check[] {
   const { lever, config, ledger, holds, now, proposedThisRun } = input;
   const checks: Check[] = [];
-  const today = ledger.changes.filter((c) => now - c.proposedAt < 86_400_000).length + proposedThisRun;
+  // This lever's own open proposal is the one being re-evaluated: it does not count against it.
+  const others = ledger.changes.filter((c) => !(c.state === "open" && c.lever === lever.id));
+  const today = others.filter((c) => now - c.proposedAt < 86_400_000).length + proposedThisRun;
   checks.push(
     today >= config.limits.maxChangesPerDay
       ? fail(
