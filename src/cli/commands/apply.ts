@@ -1,8 +1,8 @@
 import { writeRepoFile } from "../../adapters/fs/repo-files.js";
 import { commitOnBranch, currentBranch, isClean } from "../../adapters/git/git-commit.js";
-import { formatTrailers, TRAILER } from "../../adapters/git/trailers.js";
 import type { Decision } from "../../core/engine/decision.js";
 import { writeLever } from "../../core/levers/edit.js";
+import { commitMessage } from "../../core/pr/commit-message.js";
 import { localPlan } from "../../reconcile/local.js";
 import type { Io } from "../io.js";
 import { type Env, openLocal } from "../local-context.js";
@@ -11,23 +11,6 @@ import type { PlanOptions } from "./plan.js";
 
 export interface ApplyOptions extends PlanOptions {
   readonly commit?: boolean | undefined;
-}
-
-export function commitMessage(d: Decision): string {
-  const body = [
-    d.hypothesis ? `Hypothesis: ${d.hypothesis.statement}.` : "",
-    d.rationale ? `Why: ${d.rationale}.` : "",
-  ]
-    .filter(Boolean)
-    .join("\n");
-  const trailers = formatTrailers([
-    [TRAILER.lever, d.lever],
-    [TRAILER.decision, d.id],
-    [TRAILER.policy, d.policy],
-    [TRAILER.from, d.from ?? "(not set)"],
-    [TRAILER.to, d.to ?? ""],
-  ]);
-  return `Tune ${d.lever}: ${d.from ?? "(not set)"} -> ${d.to}\n\n${body}\n\n${trailers}\n`;
 }
 
 /** `governor apply`: plan, then write each proposed edit; with --commit, one commit per lever on governor/<lever-id>. */

@@ -1,0 +1,192 @@
+import type { ProbotOctokit } from "probot";
+import { parseTrailers, TRAILER } from "../../core/pr/commit-message.js";
+import { LABEL } from "../../core/reconcile/change-requests.js";
+import { err, ok, type Result } from "../../core/result.js";
+import type { RepoRef } from "./snapshot.js";
+
+type Octokit = InstanceType<typeof ProbotOctokit>;
+
+/** A failed GitHub call, as the entry point reports it. */
+export interface GitHubProblem {
+  readonly status?: number | undefined;
+  readonly message: string;
+}
+
+export function githubProblem(e: unknown): GitHubProblem {
+  const status = (e as { status?: unknown }).status;
+  const data = (e as { response?: { data?: { message?: unknown; errors?: unknown } } }).response?.data;
+  const detail =
+    typeof data?.message === "string" ? data.message : e instanceof Error ? e.message : String(e);
+  const errors = JSON.stringify(data?.errors ?? "");
+  return {
+    status: typeof status === "number" ? status : undefined,
+    message: errors && errors !== '""' ? `${detail} ${errors}` : detail,
+  };
+}
+
+const already = (e: unknown, what: RegExp) =>
+  (e as { status?: unknown }).status === 422 && what.test(githubProblem(e).message);
+
+/**
+ * Puts one commit (the lever's edit on the default branch's head) on `branch` through the Git
+ * Data API, no clone. A branch that already exists is taken over only when its head commit is
+ * Governor's (a retried request, a restart); a person's branch is never touched.
+ */
+export async function pushBranch(
+  octokit: Octokit,
+  ref: RepoRef,
+  change: {
+    readonly branch: string;
+    readonly baseOid: string;
+    readonly path: string;
+    readonly text: string;
+    readonly message: string;
+  },
+): Promise<Result<string, GitHubProblem>> {
+  try {
+    const tree = await octokit.request("POST /repos/{owner}/{repo}/git/trees", {
+      ...ref,
+      base_tree: change.baseOid,
+      tree: [{ path: change.path, mode: "100644", type: "blob", content: change.text }],
+    });
+    const commit = await octokit.request("POST /repos/{owner}/{repo}/git/commits", {
+      ...ref,
+      message: change.message,
+      tree: tree.data.sha,
+      parents: [change.baseOid],
+    });
+    try {
+      await octokit.request("POST /repos/{owner}/{repo}/git/refs", {
+        ...ref,
+        ref: `refs/heads/${change.branch}`,
+        sha: commit.data.sha,
+      });
+    } catch (e) {
+      if (!already(e, /Reference already exists/i)) throw e;
+      const existing = await octokit.request("GET /repos/{owner}/{repo}/git/ref/{ref}", {
+        ...ref,
+        ref: `heads/${change.branch}`,
+      });
+      const head = await octokit.request("GET /repos/{owner}/{repo}/git/commits/{commit_sha}", {
+        ...ref,
+        commit_sha: existing.data.object.sha,
+      });
+      if (!parseTrailers(head.data.message).has(TRAILER.decision)) {
+        return err({
+          status: 422,
+          message: `branch ${change.branch} exists and is not Governor's: Governor never touches a person's branch; rename or delete it`,
+        });
+      }
+      await octokit.request("PATCH /repos/{owner}/{repo}/git/refs/{ref}", {
+        ...ref,
+        ref: `heads/${change.branch}`,
+        sha: commit.data.sha,
+        force: true,
+      });
+    }
+    return ok(commit.data.sha);
+  } catch (e) {
+    return err(githubProblem(e));
+  }
+}
+
+/** Opens the PR, or adopts the one a retried request already opened for this Governor branch. */
+export async function openPull(
+  octokit: Octokit,
+  ref: RepoRef,
+  pr: {
+    readonly branch: string;
+    readonly base: string;
+    readonly title: string;
+    readonly body: string;
+    readonly labels: readonly string[];
+  },
+): Promise<Result<number, GitHubProblem>> {
+  try {
+    let number: number;
+    try {
+      number = (
+        await octokit.request("POST /repos/{owner}/{repo}/pulls", {
+          ...ref,
+          head: pr.branch,
+          base: pr.base,
+          title: pr.title,
+          body: pr.body,
+        })
+      ).data.number;
+    } catch (e) {
+      if (!already(e, /pull request already exists/i)) throw e;
+      const found = await octokit.request("GET /repos/{owner}/{repo}/pulls", {
+        ...ref,
+        head: `${ref.owner}:${pr.branch}`,
+        state: "open",
+      });
+      const existing = found.data[0];
+      if (!existing) throw e;
+      number = existing.number;
+      await octokit.request("PATCH /repos/{owner}/{repo}/pulls/{pull_number}", {
+        ...ref,
+        pull_number: number,
+        title: pr.title,
+        body: pr.body,
+      });
+    }
+    await octokit.request("POST /repos/{owner}/{repo}/issues/{issue_number}/labels", {
+      ...ref,
+      issue_number: number,
+      labels: [...pr.labels],
+    });
+    return ok(number);
+  } catch (e) {
+    return err(githubProblem(e));
+  }
+}
+
+export async function updatePull(
+  octokit: Octokit,
+  ref: RepoRef,
+  number: number,
+  title: string,
+  body: string,
+): Promise<Result<void, GitHubProblem>> {
+  try {
+    await octokit.request("PATCH /repos/{owner}/{repo}/pulls/{pull_number}", {
+      ...ref,
+      pull_number: number,
+      title,
+      body,
+    });
+    return ok(undefined);
+  } catch (e) {
+    return err(githubProblem(e));
+  }
+}
+
+/** Closes a proposal that no longer holds, saying why, labelled so the ledger knows it was not a rejection. */
+export async function closePull(
+  octokit: Octokit,
+  ref: RepoRef,
+  number: number,
+  comment: string,
+): Promise<Result<void, GitHubProblem>> {
+  try {
+    await octokit.request("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", {
+      ...ref,
+      issue_number: number,
+      body: comment,
+    });
+    await octokit.request("POST /repos/{owner}/{repo}/issues/{issue_number}/labels", {
+      ...ref,
+      issue_number: number,
+      labels: [LABEL.superseded],
+    });
+    await octokit.request("PATCH /repos/{owner}/{repo}/pulls/{pull_number}", {
+      ...ref,
+      pull_number: number,
+      state: "closed",
+    });
+    return ok(undefined);
+  } catch (e) {
+    return err(githubProblem(e));
+  }
+}

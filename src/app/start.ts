@@ -1,0 +1,43 @@
+import { run } from "probot";
+import { endpointFromEnv } from "../adapters/prometheus/endpoint.js";
+import { PrometheusSignalSource } from "../adapters/prometheus/signal-source.js";
+import { governorApp } from "./app.js";
+
+/** `npm start`: the App, with Probot's conventions, refusing to run without a webhook secret. */
+function main(): void {
+  const env = process.env;
+  const missing = [
+    env.WEBHOOK_SECRET ? "" : "WEBHOOK_SECRET",
+    env.APP_ID ? "" : "APP_ID",
+    env.PRIVATE_KEY || env.PRIVATE_KEY_PATH ? "" : "PRIVATE_KEY or PRIVATE_KEY_PATH",
+  ].filter(Boolean);
+  if (missing.length > 0) {
+    process.stderr.write(
+      `governor: ${missing.join(", ")} ${missing.length === 1 ? "is" : "are"} not set. The App needs the GitHub App's id, private key and webhook secret ` +
+        "(Probot's development fallback secret is not acceptable in production). See the README: Install and run.\n",
+    );
+    process.exit(1);
+  }
+  if (!env.PROMETHEUS_URL) {
+    process.stderr.write(
+      "governor: PROMETHEUS_URL is not set. The App reads metrics only from the operator's Prometheus (a repository's prometheus.url is for the CLI and is ignored here).\n",
+    );
+    process.exit(1);
+  }
+  const endpoint = endpointFromEnv(env);
+  if (!endpoint.ok) {
+    process.stderr.write(`governor: ${endpoint.error}\n`);
+    process.exit(1);
+  }
+  const secret = env.WEBHOOK_SECRET as string;
+  void run(
+    governorApp({
+      source: () => new PrometheusSignalSource(endpoint.value),
+      prometheusUrl: endpoint.value.url,
+      key: secret,
+      clock: Date.now,
+    }),
+  );
+}
+
+main();

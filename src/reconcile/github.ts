@@ -1,0 +1,160 @@
+import { dirname } from "node:path";
+import type { ProbotOctokit } from "probot";
+import { readBuiltinPolicies } from "../adapters/fs/read-repo-config.js";
+import { type RepoRef, readFolders, readSnapshot } from "../adapters/github/snapshot.js";
+import {
+  closePull,
+  type GitHubProblem,
+  openPull,
+  pushBranch,
+  updatePull,
+} from "../adapters/github/writes.js";
+import { CONFIG_PATH, loadRepoConfig } from "../core/config/load-repo-config.js";
+import { type Diagnostic, formatDiagnostic } from "../core/diagnostics.js";
+import type { Decision } from "../core/engine/decision.js";
+import { extractHpas } from "../core/engine/hpa.js";
+import { type PlanInput, plan } from "../core/engine/plan.js";
+import { parseLeverFile } from "../core/levers/parsed-file.js";
+import { commitMessage } from "../core/pr/commit-message.js";
+import { type Action, planActions } from "../core/reconcile/actions.js";
+import { ledgerFromChangeRequests } from "../core/reconcile/change-requests.js";
+import { type SignalRequest, signalRequests } from "../core/signals/requests.js";
+import type { SignalSource } from "../core/signals/source.js";
+import { parseDuration } from "../core/units/duration.js";
+import { collectSignals } from "./collect-signals.js";
+
+type Octokit = InstanceType<typeof ProbotOctokit>;
+
+export interface ReconcileDeps {
+  readonly source: SignalSource;
+  /** Where evidence links point (the operator's Prometheus, without credentials). */
+  readonly prometheusUrl?: string | undefined;
+  /** Signs and checks the PRs' hidden metadata: the App's webhook secret. */
+  readonly key: string;
+  readonly now: number;
+}
+
+export interface ReconcileResult {
+  readonly configErrors: readonly string[];
+  readonly decisions: readonly Decision[];
+  readonly actions: readonly Action[];
+  readonly failures: ReadonlyArray<{ readonly action: Action; readonly problem: GitHubProblem }>;
+  readonly needsHuman: readonly number[];
+}
+
+const enc = (text: string) => new TextEncoder().encode(text);
+
+/**
+ * One level-triggered pass over one repository: read its state (two GraphQL requests), decide
+ * with the pure engine, and make only the missing changes. Safe to repeat at any moment.
+ */
+export async function reconcileRepository(
+  octokit: Octokit,
+  ref: RepoRef,
+  deps: ReconcileDeps,
+): Promise<ReconcileResult> {
+  const empty = { decisions: [], actions: [], failures: [], needsHuman: [] };
+  const snapshot = await readSnapshot(octokit, ref);
+  if (snapshot.config === undefined) return { ...empty, configErrors: [] }; // not opted in
+  const result = loadRepoConfig({
+    config: { path: CONFIG_PATH, bytes: enc(snapshot.config) },
+    repoPolicies: snapshot.policies.map((p) => ({ path: p.path, bytes: enc(p.text) })),
+    builtinPolicies: await readBuiltinPolicies(),
+  });
+  const folders = [...new Set(result.targets.map((t) => dirname(t.file)))];
+  const files = folders.length > 0 ? await readFolders(octokit, ref, snapshot.oid, folders) : new Map();
+  const missing: Diagnostic[] = result.targets.flatMap((t) => {
+    const f = files.get(t.file);
+    const problem = !f
+      ? `"${t.file}" does not exist in the repository`
+      : "problem" in f
+        ? f.problem
+        : undefined;
+    return problem
+      ? [
+          {
+            file: t.source.file,
+            line: t.source.line,
+            col: t.source.col,
+            message: `${t.source.field}: ${problem}`,
+          },
+        ]
+      : [];
+  });
+  if (!result.loaded || missing.length > 0) {
+    return { ...empty, configErrors: [...result.diagnostics, ...missing].map(formatDiagnostic) };
+  }
+  const { config, levers } = result.loaded;
+  const delay =
+    config.watch.appliedWhen.merged !== undefined
+      ? parseDuration(config.watch.appliedWhen.merged)
+      : undefined;
+  const read = ledgerFromChangeRequests(snapshot.requests, deps.key, (r) =>
+    r.mergedAt !== undefined && delay?.ok ? r.mergedAt + delay.value : undefined,
+  );
+  const parsed: PlanInput["files"] = new Map(
+    [...files].flatMap(([path, f]) => ("text" in f ? [[path, parseLeverFile(f.text, path)] as const] : [])),
+  );
+  const requests: SignalRequest[] = levers.flatMap((l) => {
+    const r = signalRequests(l, config.guardrails, deps.now);
+    return r.ok ? r.value : [];
+  });
+  const answers = await collectSignals(deps.source, requests);
+  const decisions = plan({
+    config,
+    levers,
+    files: parsed,
+    answers,
+    ledger: read.ledger,
+    hpas: [...files].flatMap(([path, f]) =>
+      "text" in f && f.text.includes("HorizontalPodAutoscaler") ? extractHpas(path, f.text) : [],
+    ),
+    now: deps.now,
+    links: { prometheus: deps.prometheusUrl, grafana: config.grafana },
+  });
+  const actions =
+    config.mode === "observe"
+      ? []
+      : planActions(decisions, read.governed, deps.key, config.watch.window, deps.now);
+  const failures: Array<{ action: Action; problem: GitHubProblem }> = [];
+  for (const action of actions) {
+    const problem = await execute(octokit, ref, snapshot.defaultBranch, snapshot.oid, action);
+    if (problem) failures.push({ action, problem });
+  }
+  return { configErrors: [], decisions, actions, failures, needsHuman: read.needsHuman.map((r) => r.number) };
+}
+
+async function execute(
+  octokit: Octokit,
+  ref: RepoRef,
+  base: string,
+  baseOid: string,
+  action: Action,
+): Promise<GitHubProblem | undefined> {
+  if (action.type === "close") {
+    const closed = await closePull(octokit, ref, action.number, action.comment);
+    return closed.ok ? undefined : closed.error;
+  }
+  const edit = action.decision.edit;
+  if (!edit) return { message: "the decision carries no edit" };
+  const pushed = await pushBranch(octokit, ref, {
+    branch: action.branch,
+    baseOid,
+    path: edit.file,
+    text: edit.after,
+    message: commitMessage(action.decision),
+  });
+  if (!pushed.ok) return pushed.error;
+  if (action.type === "update") {
+    const updated = await updatePull(octokit, ref, action.number, action.title, action.body);
+    return updated.ok ? undefined : updated.error;
+  }
+  const opened = await openPull(octokit, ref, {
+    branch: action.branch,
+    base,
+    title: action.title,
+    body: action.body,
+    labels: action.labels,
+  });
+  return opened.ok ? undefined : opened.error;
+}
