@@ -4,20 +4,25 @@ import { readBuiltinPolicies } from "../adapters/fs/read-repo-config.js";
 import { type RepoRef, readFolders, readSnapshot } from "../adapters/github/snapshot.js";
 import {
   closePull,
+  commentAndLabel,
   type GitHubProblem,
   openPull,
   pushBranch,
   updatePull,
 } from "../adapters/github/writes.js";
+import type { ResolvedLever } from "../core/config/check-levers.js";
 import { CONFIG_PATH, loadRepoConfig } from "../core/config/load-repo-config.js";
+import type { RepoConfig } from "../core/config/repo-schema.js";
 import { type Diagnostic, formatDiagnostic } from "../core/diagnostics.js";
 import type { Decision } from "../core/engine/decision.js";
 import { extractHpas } from "../core/engine/hpa.js";
 import { type PlanInput, plan } from "../core/engine/plan.js";
+import { watchPlan, watchQueries, watchVerdict } from "../core/engine/watch.js";
 import { parseLeverFile } from "../core/levers/parsed-file.js";
 import { commitMessage } from "../core/pr/commit-message.js";
 import { type Action, planActions } from "../core/reconcile/actions.js";
-import { ledgerFromChangeRequests } from "../core/reconcile/change-requests.js";
+import { type GovernedRequest, LABEL, ledgerFromChangeRequests } from "../core/reconcile/change-requests.js";
+import { dueWatches, type WatchAction, watchAction } from "../core/reconcile/watch-actions.js";
 import { type SignalRequest, signalRequests } from "../core/signals/requests.js";
 import type { SignalSource } from "../core/signals/source.js";
 import { parseDuration } from "../core/units/duration.js";
@@ -38,7 +43,11 @@ export interface ReconcileResult {
   readonly configErrors: readonly string[];
   readonly decisions: readonly Decision[];
   readonly actions: readonly Action[];
-  readonly failures: ReadonlyArray<{ readonly action: Action; readonly problem: GitHubProblem }>;
+  readonly watches: readonly WatchAction[];
+  readonly failures: ReadonlyArray<{
+    readonly action: Action | WatchAction;
+    readonly problem: GitHubProblem;
+  }>;
   readonly needsHuman: readonly number[];
 }
 
@@ -53,7 +62,7 @@ export async function reconcileRepository(
   ref: RepoRef,
   deps: ReconcileDeps,
 ): Promise<ReconcileResult> {
-  const empty = { decisions: [], actions: [], failures: [], needsHuman: [] };
+  const empty = { decisions: [], actions: [], watches: [], failures: [], needsHuman: [] };
   const snapshot = await readSnapshot(octokit, ref);
   if (snapshot.config === undefined) return { ...empty, configErrors: [] }; // not opted in
   const result = loadRepoConfig({
@@ -116,12 +125,110 @@ export async function reconcileRepository(
     config.mode === "observe"
       ? []
       : planActions(decisions, read.governed, deps.key, config.watch.window, deps.now);
-  const failures: Array<{ action: Action; problem: GitHubProblem }> = [];
+  const failures: Array<{ action: Action | WatchAction; problem: GitHubProblem }> = [];
   for (const action of actions) {
     const problem = await execute(octokit, ref, snapshot.defaultBranch, snapshot.oid, action);
     if (problem) failures.push({ action, problem });
   }
-  return { configErrors: [], decisions, actions, failures, needsHuman: read.needsHuman.map((r) => r.number) };
+  const watches = await watchMergedChanges(read.governed, levers, config, parsed, deps, (g) =>
+    g.request.mergedAt !== undefined && delay?.ok ? g.request.mergedAt + delay.value : undefined,
+  );
+  for (const action of watches) {
+    const problem = await executeWatch(octokit, ref, snapshot.defaultBranch, snapshot.oid, action);
+    if (problem) failures.push({ action, problem });
+  }
+  return {
+    configErrors: [],
+    decisions,
+    actions,
+    watches,
+    failures,
+    needsHuman: read.needsHuman.map((r) => r.number),
+  };
+}
+
+/** Verdicts for the merged changes whose window has ended (one extension for an inconclusive one). */
+async function watchMergedChanges(
+  governed: readonly GovernedRequest[],
+  levers: readonly ResolvedLever[],
+  config: RepoConfig,
+  files: PlanInput["files"],
+  deps: ReconcileDeps,
+  appliedAt: (g: GovernedRequest) => number | undefined,
+): Promise<WatchAction[]> {
+  const due = dueWatches(governed, levers, config, appliedAt, deps.now);
+  const actions: WatchAction[] = [];
+  for (const d of due) {
+    const applied = appliedAt(d.governed) ?? 0;
+    const extended = watchPlan(d.lever, config, applied, 2);
+    const ask = async (p: typeof extended) => {
+      const requests = watchQueries(p).map((q) => ({
+        ...q,
+        lever: d.lever.id,
+        name: "watch",
+        kind: "guardrail" as const,
+      }));
+      return watchVerdict(
+        d.lever,
+        config,
+        p,
+        await collectSignals(deps.source, requests),
+        deps.prometheusUrl,
+      );
+    };
+    let verdict = await ask(d.plan);
+    let watch = d;
+    if (verdict.verdict === "inconclusive" && deps.now >= extended.windowEnd) {
+      verdict = await ask(extended);
+      watch = { ...d, plan: extended, windows: 2 };
+    }
+    const file = files.get(d.lever.target.file);
+    actions.push(
+      watchAction(watch, verdict, extended.windowEnd, deps.now, file?.ok ? file.value : undefined, deps.key),
+    );
+  }
+  return actions;
+}
+
+async function executeWatch(
+  octokit: Octokit,
+  ref: RepoRef,
+  base: string,
+  baseOid: string,
+  action: WatchAction,
+): Promise<GitHubProblem | undefined> {
+  const done = (r: { ok: boolean; error?: GitHubProblem }) => (r.ok ? undefined : r.error);
+  switch (action.type) {
+    case "wait":
+      return undefined;
+    case "verified":
+      return done(await commentAndLabel(octokit, ref, action.number, action.comment, [LABEL.verified]));
+    case "inconclusive":
+      return done(await commentAndLabel(octokit, ref, action.number, action.comment, [LABEL.inconclusive]));
+    case "cannot-revert":
+      return done(await commentAndLabel(octokit, ref, action.number, action.comment, [LABEL.needsHuman]));
+    case "revert": {
+      const pushed = await pushBranch(octokit, ref, {
+        branch: action.branch,
+        baseOid,
+        path: action.file,
+        text: action.text,
+        message: action.message,
+      });
+      if (!pushed.ok) return pushed.error;
+      const opened = await openPull(octokit, ref, {
+        branch: action.branch,
+        base,
+        title: action.title,
+        body: action.body,
+        labels: [LABEL.governor, LABEL.revert],
+      });
+      if (!opened.ok) return opened.error;
+      return done(
+        await commentAndLabel(octokit, ref, action.number, `${action.comment} See #${opened.value}.`, []),
+      );
+    }
+  }
 }
 
 async function execute(

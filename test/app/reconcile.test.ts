@@ -38,12 +38,16 @@ levers:
 const DEPLOYMENT =
   "kind: Deployment\nmetadata: {name: d}\nspec:\n  template:\n    spec:\n      containers:\n        - name: c\n          resources:\n            requests:\n              cpu: 500m\n";
 
-/** A week of CPU usage at `usage` cores, answered without Prometheus. */
-const source = (usage: number): SignalSource => ({
+/** Signals answered without Prometheus: CPU usage at `usage` cores, other queries by `other`. */
+type Other = (query: string, t: number) => number | undefined;
+const source = (usage: number, other: Other = () => 0): SignalSource => ({
   range: async (q: RangeQuery): Promise<SignalData> => {
     const samples = [];
-    for (let t = q.start; t <= q.end; t += q.step)
-      samples.push({ t, v: q.query.includes("usage") ? usage : 0 });
+    for (let t = q.start; t <= q.end; t += q.step) {
+      const v = q.query.includes("usage") ? usage : other(q.query, t);
+      if (v !== undefined) samples.push({ t, v });
+    }
+    if (samples.length === 0) return { status: "missing", kind: "empty", reason: "no data", warnings: [] };
     return { status: "ok", samples, warnings: [], dropped: 0 };
   },
   instant: async () => ({ status: "missing", kind: "empty", reason: "unused", warnings: [] }),
@@ -59,14 +63,20 @@ const TestOctokit = ProbotOctokit.defaults((options: Record<string, unknown>) =>
   throttle: { ...(options.throttle as object), enabled: false },
 }));
 
-function app(usage = 0.6) {
-  const probot = new Probot({ appId: 1, privateKey, secret: KEY, Octokit: TestOctokit, logLevel: "fatal" });
+function app(usage = 0.6, other?: Other, now = NOW) {
+  const probot = new Probot({
+    appId: 1,
+    privateKey,
+    secret: KEY,
+    Octokit: TestOctokit,
+    logLevel: (process.env.TEST_LOG as "fatal") ?? "fatal",
+  });
   probot.load(
     governorApp({
-      source: () => source(usage),
+      source: () => source(usage, other),
       prometheusUrl: "http://prometheus:9090",
       key: KEY,
-      clock: () => NOW,
+      clock: () => now,
     }),
   );
   return probot;
@@ -84,19 +94,19 @@ const meta = (to: string): PrMetadata => ({
   file: "apps/d.yaml",
   proposedAt: NOW - 3_600_000,
 });
-const prNode = (number: number, body: string, state = "OPEN") => ({
+const prNode = (number: number, body: string, state = "OPEN", mergedAt: string | null = null) => ({
   number,
   state,
-  createdAt: "2026-11-23T09:00:00Z",
-  mergedAt: null,
-  closedAt: null,
+  createdAt: "2026-11-23T07:00:00Z",
+  mergedAt,
+  closedAt: mergedAt,
   body,
   headRefName: "governor/cpu",
   labels: { nodes: [{ name: "governor" }] },
 });
 
 /** The two GraphQL reads of a tick (and the installation token). */
-function mockReads(prs: unknown[] = [], config = CONFIG) {
+function mockReads(prs: unknown[] = [], config = CONFIG, deployment = DEPLOYMENT) {
   nock(API)
     .post("/app/installations/4242/access_tokens")
     .reply(201, { token: "ghs_test", expires_at: "2099-01-01T00:00:00Z" });
@@ -126,7 +136,7 @@ function mockReads(prs: unknown[] = [], config = CONFIG) {
                 name: "d.yaml",
                 type: "blob",
                 mode: 33188,
-                object: { text: DEPLOYMENT, byteSize: DEPLOYMENT.length, isBinary: false },
+                object: { text: deployment, byteSize: deployment.length, isBinary: false },
               },
             ],
           },
@@ -282,6 +292,97 @@ describe("the App's reconcile, against GitHub's API (nock)", () => {
       id: "9",
       name: "push",
       payload: pushPayload([".github/governor.yml"], "refs/heads/feature") as never,
+    });
+  });
+});
+
+describe("the watch after merge", () => {
+  const MERGED = "2026-11-23T08:00:00Z"; // applied at 08:05 (merged + 5m); the 30m window ends 08:35
+  const APPLIED = Date.parse(MERGED) + 5 * 60_000;
+  const merged = () => [prNode(12, `b\n${renderMetadata(meta("690m"), KEY)}`, "MERGED", MERGED)];
+  const HEAD = DEPLOYMENT.replace("cpu: 500m", "cpu: 690m");
+  const throttling =
+    (after: number | undefined): Other =>
+    (q, t) =>
+      q.includes("throttled") ? (t >= APPLIED ? after : 0.01) : 0;
+
+  it("pass: a comment with the effect and the verified label", async () => {
+    mockReads(merged(), CONFIG, HEAD);
+    nock(API)
+      .post(
+        "/repos/Codertocat/Hello-World/issues/12/comments",
+        (b) => b.body.startsWith("✅ **Verified.**") && b.body.includes("cpu-throttling"),
+      )
+      .reply(201, {});
+    nock(API)
+      .post("/repos/Codertocat/Hello-World/issues/12/labels", { labels: ["governor:verified"] })
+      .reply(200, []);
+    await app(0.6, throttling(0.02)).receive({ id: "w1", name: "push", payload: pushPayload() as never });
+  });
+
+  it("fail: a revert PR restoring the exact original value, and a comment on the change", async () => {
+    mockReads(merged(), CONFIG, HEAD);
+    const seen: { tree?: { tree: Array<{ content: string }> }; commit?: { message: string } } = {};
+    mockCommit(seen as never);
+    nock(API)
+      .post("/repos/Codertocat/Hello-World/git/refs", {
+        ref: "refs/heads/governor/revert-cpu",
+        sha: "commit1",
+      })
+      .reply(201, {});
+    nock(API)
+      .post(
+        "/repos/Codertocat/Hello-World/pulls",
+        (b) => b.title === "Revert cpu: 690m → 500m" && b.head === "governor/revert-cpu",
+      )
+      .reply(201, { number: 13 });
+    nock(API)
+      .post("/repos/Codertocat/Hello-World/issues/13/labels", { labels: ["governor", "governor:revert"] })
+      .reply(200, []);
+    nock(API)
+      .post(
+        "/repos/Codertocat/Hello-World/issues/12/comments",
+        (b) => b.body.startsWith("❌ **Guardrail breached.**") && b.body.endsWith("See #13."),
+      )
+      .reply(201, {});
+    await app(0.6, throttling(0.5)).receive({ id: "w2", name: "push", payload: pushPayload() as never });
+    expect(seen.tree?.tree[0]?.content).toBe(DEPLOYMENT);
+    expect(seen.commit?.message).toContain("Governor-Revert: old");
+  });
+
+  it("fail, but the value was changed since: no revert, a comment, the lever holds", async () => {
+    mockReads(merged(), CONFIG, DEPLOYMENT.replace("cpu: 500m", "cpu: 800m"));
+    nock(API)
+      .post("/repos/Codertocat/Hello-World/issues/12/comments", (b) =>
+        b.body.includes("No revert: the value is now 800m, not 690m as Governor set it"),
+      )
+      .reply(201, {});
+    nock(API)
+      .post("/repos/Codertocat/Hello-World/issues/12/labels", { labels: ["governor:needs-human"] })
+      .reply(200, []);
+    await app(0.6, throttling(0.5)).receive({ id: "w3", name: "push", payload: pushPayload() as never });
+  });
+
+  it("inconclusive: waits for the one extension, then holds — never a pass", async () => {
+    mockReads(merged(), CONFIG, HEAD);
+    await app(0.6, throttling(undefined), APPLIED + 40 * 60_000).receive({
+      id: "w4",
+      name: "push",
+      payload: pushPayload() as never,
+    });
+    mockReads(merged(), CONFIG, HEAD);
+    nock(API)
+      .post("/repos/Codertocat/Hello-World/issues/12/comments", (b) =>
+        b.body.startsWith("❔ **Inconclusive.**"),
+      )
+      .reply(201, {});
+    nock(API)
+      .post("/repos/Codertocat/Hello-World/issues/12/labels", { labels: ["governor:inconclusive"] })
+      .reply(200, []);
+    await app(0.6, throttling(undefined), APPLIED + 61 * 60_000).receive({
+      id: "w5",
+      name: "push",
+      payload: pushPayload() as never,
     });
   });
 });

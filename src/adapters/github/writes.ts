@@ -71,7 +71,8 @@ export async function pushBranch(
         ...ref,
         commit_sha: existing.data.object.sha,
       });
-      if (!parseTrailers(head.data.message).has(TRAILER.decision)) {
+      const trailers = parseTrailers(head.data.message);
+      if (!trailers.has(TRAILER.decision) && !trailers.has(TRAILER.revert)) {
         return err({
           status: 422,
           message: `branch ${change.branch} exists and is not Governor's: Governor never touches a person's branch; rename or delete it`,
@@ -185,6 +186,32 @@ export async function closePull(
       pull_number: number,
       state: "closed",
     });
+    return ok(undefined);
+  } catch (e) {
+    return err(githubProblem(e));
+  }
+}
+
+/** A comment and labels on a Governor PR (a verdict, a breach, a hold). */
+export async function commentAndLabel(
+  octokit: Octokit,
+  ref: RepoRef,
+  number: number,
+  comment: string,
+  labels: readonly string[],
+): Promise<Result<void, GitHubProblem>> {
+  try {
+    await octokit.request("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", {
+      ...ref,
+      issue_number: number,
+      body: comment,
+    });
+    if (labels.length > 0)
+      await octokit.request("POST /repos/{owner}/{repo}/issues/{issue_number}/labels", {
+        ...ref,
+        issue_number: number,
+        labels: [...labels],
+      });
     return ok(undefined);
   } catch (e) {
     return err(githubProblem(e));

@@ -52,6 +52,21 @@ export function thrashHolds(ledger: Ledger, now: number): LedgerHold[] {
       });
     }
   }
+  // A change that breached without a revert (someone changed the value since), or that could not
+  // be judged even over the extended window, holds its lever until a person resumes it.
+  for (const c of applied) {
+    if ((c.verdict === "fail" && c.revertedAt === undefined) || c.verdict === "inconclusive") {
+      const why =
+        c.verdict === "fail"
+          ? "breached a guardrail and could not be reverted"
+          : "could not be judged (inconclusive)";
+      holds.push({
+        scope: { kind: "lever", id: c.lever },
+        reason: `its change ${c.from} → ${c.to} ${why}; /governor resume lifts this`,
+        since: c.appliedAt ?? c.proposedAt,
+      });
+    }
+  }
   const reverted = applied.filter(
     (c) => c.revertedAt !== undefined && now - c.revertedAt <= THRASH.policyReverts.window,
   );

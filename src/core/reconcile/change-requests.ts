@@ -18,9 +18,18 @@ export const LABEL = {
   revert: "governor:revert",
   verified: "governor:verified",
   needsHuman: "governor:needs-human",
+  /** The watch could not judge the change, even over the extended window: the lever holds. */
+  inconclusive: "governor:inconclusive",
   /** Closed by Governor because its recommendation no longer held: not a person's rejection. */
   superseded: "governor:superseded",
 } as const;
+
+function verdictFromLabels(labels: readonly string[]): { verdict?: "pass" | "fail" | "inconclusive" } {
+  if (labels.includes(LABEL.verified)) return { verdict: "pass" };
+  if (labels.includes(LABEL.inconclusive)) return { verdict: "inconclusive" };
+  if (labels.includes(LABEL.needsHuman)) return { verdict: "fail" };
+  return {};
+}
 
 export interface GovernedRequest {
   readonly request: ChangeRequest;
@@ -78,11 +87,7 @@ export function ledgerFromChangeRequests(
       state,
       ...(state === "applied" ? { appliedAt: appliedAt(r) } : {}),
       ...(state === "rejected" ? { rejectedAt: r.closedAt ?? r.createdAt } : {}),
-      ...(revertedAt !== undefined
-        ? { revertedAt, verdict: "fail" as const }
-        : r.labels.includes(LABEL.verified)
-          ? { verdict: "pass" as const }
-          : {}),
+      ...(revertedAt !== undefined ? { revertedAt, verdict: "fail" as const } : verdictFromLabels(r.labels)),
     });
   }
   return { ledger: { changes, holds: [], resumes: [] }, governed, needsHuman };

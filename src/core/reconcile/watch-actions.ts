@@ -1,0 +1,165 @@
+import type { ResolvedLever } from "../config/check-levers.js";
+import type { RepoConfig } from "../config/repo-schema.js";
+import type { Verdict } from "../engine/verdict.js";
+import { type WatchPlan, watchPlan, watchQueries } from "../engine/watch.js";
+import { restoreIn } from "../levers/edit.js";
+import type { ParsedFile } from "../levers/parsed-file.js";
+import { TRAILER } from "../pr/commit-message.js";
+import { type PrMetadata, renderMetadata } from "../pr/metadata.js";
+import type { RangeQuery } from "../signals/source.js";
+import { type GovernedRequest, LABEL } from "./change-requests.js";
+
+/** A merged change whose watch window has ended and which has no verdict yet. */
+export interface DueWatch {
+  readonly governed: GovernedRequest;
+  readonly lever: ResolvedLever;
+  readonly plan: WatchPlan;
+  /** 2 when the first window was inconclusive and this is the one extension. */
+  readonly windows: 1 | 2;
+}
+
+const settled = (g: GovernedRequest, reverted: ReadonlySet<string>) =>
+  g.request.labels.includes(LABEL.verified) ||
+  g.request.labels.includes(LABEL.inconclusive) ||
+  g.request.labels.includes(LABEL.needsHuman) ||
+  reverted.has(g.meta.decision);
+
+/** The merged changes that are due for a verdict at `now`, and the questions each one asks. */
+export function dueWatches(
+  governed: readonly GovernedRequest[],
+  levers: readonly ResolvedLever[],
+  config: RepoConfig,
+  appliedAt: (g: GovernedRequest) => number | undefined,
+  now: number,
+): DueWatch[] {
+  const reverted = new Set(
+    governed.filter((g) => g.meta.kind === "revert" && g.meta.reverts).map((g) => g.meta.reverts as string),
+  );
+  const out: DueWatch[] = [];
+  for (const g of governed) {
+    if (g.meta.kind !== "change" || g.request.mergedAt === undefined || settled(g, reverted)) continue;
+    const lever = levers.find((l) => l.id === g.meta.lever);
+    const applied = appliedAt(g);
+    if (!lever || applied === undefined) continue;
+    const first = watchPlan(lever, config, applied, 1);
+    if (now >= first.windowEnd) out.push({ governed: g, lever, plan: first, windows: 1 });
+  }
+  return out;
+}
+
+export function dueQueries(due: readonly DueWatch[], extended: (d: DueWatch) => WatchPlan): RangeQuery[] {
+  return due.flatMap((d) => [...watchQueries(d.plan), ...watchQueries(extended(d))]);
+}
+
+export type WatchAction =
+  | { readonly type: "verified"; readonly lever: string; readonly number: number; readonly comment: string }
+  | {
+      readonly type: "inconclusive";
+      readonly lever: string;
+      readonly number: number;
+      readonly comment: string;
+    }
+  | { readonly type: "wait"; readonly lever: string; readonly number: number; readonly until: number }
+  | {
+      readonly type: "revert";
+      readonly lever: string;
+      readonly number: number;
+      readonly branch: string;
+      readonly title: string;
+      readonly body: string;
+      readonly file: string;
+      readonly text: string;
+      readonly message: string;
+      readonly comment: string;
+    }
+  | {
+      readonly type: "cannot-revert";
+      readonly lever: string;
+      readonly number: number;
+      readonly comment: string;
+    };
+
+function guardrailLines(v: Verdict): string {
+  return v.guardrails
+    .map(
+      (g) =>
+        `- ${g.ok === false ? "❌" : g.ok ? "✅" : "❔"} **${g.name}**: ${g.observed} (limit ${g.limit}) — ${g.detail}${g.link ? ` ([query](${g.link}))` : ""}`,
+    )
+    .join("\n");
+}
+
+/**
+ * What a verdict calls for. pass: a comment with the measured effect and the verified label;
+ * fail: a revert PR restoring the exact original value — unless someone changed it since, then a
+ * comment and the lever holds; inconclusive: wait for the one extension, then hold.
+ */
+export function watchAction(
+  d: DueWatch,
+  verdict: Verdict,
+  extendedEnd: number,
+  now: number,
+  file: ParsedFile | undefined,
+  key: string,
+): WatchAction {
+  const { request: pr, meta } = d.governed;
+  if (verdict.verdict === "pass") {
+    return {
+      type: "verified",
+      lever: meta.lever,
+      number: pr.number,
+      comment: `✅ **Verified.** Every guardrail held over the watch window.\n\n${guardrailLines(verdict)}\n\nEffect: ${verdict.effect}`,
+    };
+  }
+  if (verdict.verdict === "inconclusive") {
+    if (d.windows === 1 && now < extendedEnd)
+      return { type: "wait", lever: meta.lever, number: pr.number, until: extendedEnd };
+    return {
+      type: "inconclusive",
+      lever: meta.lever,
+      number: pr.number,
+      comment: `❔ **Inconclusive.** Not enough data to judge this change, even over the extended window; it is not treated as a pass. The lever holds until \`/governor resume\`.\n\n${guardrailLines(verdict)}`,
+    };
+  }
+  const breach = `❌ **Guardrail breached.**\n\n${guardrailLines(verdict)}`;
+  if (!file)
+    return {
+      type: "cannot-revert",
+      lever: meta.lever,
+      number: pr.number,
+      comment: `${breach}\n\nThe file ${meta.file} could not be read, so no revert was opened; the lever holds.`,
+    };
+  const restored = restoreIn(file, d.lever.target, meta.from, d.lever.policyDef.valueType);
+  if (!restored.ok || restored.value.from !== meta.to) {
+    const why = restored.ok
+      ? `the value is now ${restored.value.from}, not ${meta.to} as Governor set it`
+      : restored.error.message;
+    return {
+      type: "cannot-revert",
+      lever: meta.lever,
+      number: pr.number,
+      comment: `${breach}\n\nNo revert: ${why}. Someone changed it since, so a person decides; the lever holds.`,
+    };
+  }
+  const revertMeta: PrMetadata = {
+    ...meta,
+    kind: "revert",
+    decision: `${meta.decision}-revert`,
+    from: meta.to,
+    to: meta.from,
+    direction: meta.direction === "up" ? "down" : "up",
+    reverts: meta.decision,
+  };
+  const body = `Governor reverts #${pr.number}: **${meta.lever}** ${meta.to} → ${meta.from} (the value exactly as it was written before).\n\n${breach}\n\n${renderMetadata(revertMeta, key)}\n`;
+  return {
+    type: "revert",
+    lever: meta.lever,
+    number: pr.number,
+    branch: `governor/revert-${meta.lever}`,
+    title: `Revert ${meta.lever}: ${meta.to} → ${meta.from}`,
+    body,
+    file: meta.file,
+    text: restored.value.text,
+    message: `Revert ${meta.lever}: ${meta.to} -> ${meta.from}\n\nGuardrail breach after ${meta.decision} (#${pr.number}).\n\n${TRAILER.lever}: ${meta.lever}\n${TRAILER.revert}: ${meta.decision}\n`,
+    comment: `${breach}\n\nGovernor opened a revert.`,
+  };
+}
