@@ -1,8 +1,11 @@
-import type { ApplicationFunction, Context } from "probot";
+import type { ApplicationFunction, Context, Probot } from "probot";
 import { CONFIG_PATH, REPO_POLICY_DIR } from "../core/config/load-repo-config.js";
 import { LABEL } from "../core/reconcile/change-requests.js";
 import type { SignalSource } from "../core/signals/source.js";
 import { reconcileRepository } from "../reconcile/github.js";
+import { createMetrics, type Metrics } from "../telemetry/metrics.js";
+import { telemetryHandler } from "./http.js";
+import { type ScheduleOptions, startSchedule } from "./schedule.js";
 
 export interface AppDeps {
   /** The operator's Prometheus (never a repository's URL: that would be a request-forgery hole). */
@@ -11,38 +14,78 @@ export interface AppDeps {
   /** The webhook secret: also the key of the PRs' metadata signature. */
   readonly key: string;
   readonly clock: () => number;
+  readonly metrics?: Metrics | undefined;
+  /** Serve /metrics and /healthz (needs Probot's server; tests load the app without one). */
+  readonly serveTelemetry?: boolean | undefined;
+  /** Periodic reconciles of every installed repository; off unless given. */
+  readonly schedule?: ScheduleOptions | undefined;
 }
 
-/** What a handler needs of Probot's context (any event of a repository). */
-interface RepoContext {
-  repo(): { owner: string; repo: string };
-  readonly octokit: Context["octokit"];
-  readonly log: Context["log"];
-}
+type Octokit = Context["octokit"];
+type Log = Context["log"];
 
-/** Runs one reconcile of the event's repository, logging each decision with its id. */
-async function reconcile(context: RepoContext, deps: AppDeps): Promise<void> {
-  const repo = context.repo();
-  const result = await reconcileRepository(context.octokit, repo, {
-    source: deps.source(),
-    prometheusUrl: deps.prometheusUrl,
-    key: deps.key,
-    now: deps.clock(),
+/**
+ * One reconcile of one repository, with its metrics and logs (each decision line carries its id).
+ * Never throws: a failing repository is logged and counted, and the others go on.
+ */
+export async function reconcileAndRecord(
+  octokit: Octokit,
+  repo: { owner: string; repo: string },
+  log: Log,
+  deps: AppDeps & { metrics: Metrics },
+): Promise<void> {
+  const { metrics } = deps;
+  const where = `${repo.owner}/${repo.repo}`;
+  octokit.hook.before("request", () => {
+    metrics.githubRequests.inc();
   });
-  for (const e of result.configErrors)
-    context.log.warn({ repo: `${repo.owner}/${repo.repo}` }, `invalid Governor config: ${e}`);
-  for (const d of result.decisions)
-    context.log.info({ decision: d.id, lever: d.lever, outcome: d.decision }, d.reason);
-  for (const f of result.failures)
-    context.log.error(
-      { lever: f.action.lever, action: f.action.type, status: f.problem.status },
-      f.problem.message,
+  const end = metrics.reconcileDuration.startTimer();
+  try {
+    const result = await reconcileRepository(octokit, repo, {
+      source: deps.source(),
+      prometheusUrl: deps.prometheusUrl,
+      key: deps.key,
+      now: deps.clock(),
+    });
+    for (const e of result.configErrors) log.warn({ repository: where }, `invalid Governor config: ${e}`);
+    for (const d of result.decisions) {
+      metrics.decisions.inc({ decision: d.decision, policy: d.policy });
+      log.info({ repository: where, decision: d.id, lever: d.lever, outcome: d.decision }, d.reason);
+      for (const e of d.evidence)
+        if (e.value.startsWith("missing:") && !e.value.includes("matched no series"))
+          metrics.prometheusErrors.inc({ kind: "missing" });
+    }
+    for (const w of result.watches) {
+      if (w.type === "wait") continue;
+      metrics.verdicts.inc({
+        verdict: w.type === "verified" ? "pass" : w.type === "inconclusive" ? "inconclusive" : "fail",
+      });
+      if (w.type === "revert") metrics.reverts.inc();
+      log.info({ repository: where, lever: w.lever, pr: w.number, watch: w.type }, `watch: ${w.type}`);
+    }
+    const open = result.decisions.filter((d) => d.decision === "propose").length;
+    metrics.proposalsOpen.set({ repository: where }, open);
+    for (const f of result.failures)
+      log.error(
+        { repository: where, lever: f.action.lever, action: f.action.type, status: f.problem.status },
+        f.problem.message,
+      );
+  } catch (e) {
+    metrics.reconcileErrors.inc();
+    log.error(
+      { repository: where, err: e instanceof Error ? { message: e.message } : String(e) },
+      "reconcile failed",
     );
+  } finally {
+    end();
+  }
 }
 
-/** The Probot app: the entry point wires events to the reconcile loop and decides nothing itself. */
+/** The Probot app: the entry point wires events, the schedule and /metrics to the reconcile loop; it decides nothing itself. */
 export function governorApp(deps: AppDeps): ApplicationFunction {
-  return (app) => {
+  return (app: Probot, { addHandler }) => {
+    const full = { ...deps, metrics: deps.metrics ?? createMetrics() };
+    if (deps.serveTelemetry !== false) addHandler(telemetryHandler(full.metrics));
     app.on("push", async (context) => {
       const p = context.payload;
       if (p.ref !== `refs/heads/${p.repository.default_branch}`) return;
@@ -52,14 +95,15 @@ export function governorApp(deps: AppDeps): ApplicationFunction {
         ...(c.removed ?? []),
       ]);
       if (!touched.some((f) => f === CONFIG_PATH || f.startsWith(`${REPO_POLICY_DIR}/`))) return;
-      await reconcile(context, deps);
+      await reconcileAndRecord(context.octokit, context.repo(), context.log, full);
     });
     app.on(
       ["pull_request.closed", "pull_request.reopened", "pull_request.labeled", "pull_request.unlabeled"],
       async (context) => {
         if (!context.payload.pull_request.labels.some((l) => l.name === LABEL.governor)) return;
-        await reconcile(context, deps);
+        await reconcileAndRecord(context.octokit, context.repo(), context.log, full);
       },
     );
+    if (deps.schedule) startSchedule(app, full, deps.schedule);
   };
 }

@@ -1,6 +1,7 @@
 import { run } from "probot";
 import { endpointFromEnv } from "../adapters/prometheus/endpoint.js";
 import { PrometheusSignalSource } from "../adapters/prometheus/signal-source.js";
+import { parseDuration } from "../core/units/duration.js";
 import { governorApp } from "./app.js";
 
 /** `npm start`: the App, with Probot's conventions, refusing to run without a webhook secret. */
@@ -30,12 +31,18 @@ function main(): void {
     process.exit(1);
   }
   const secret = env.WEBHOOK_SECRET as string;
+  const interval = parseDuration(env.GOVERNOR_TICK_INTERVAL ?? "1h");
+  if (!interval.ok) {
+    process.stderr.write(`governor: GOVERNOR_TICK_INTERVAL: ${interval.error}\n`);
+    process.exit(1);
+  }
   void run(
     governorApp({
       source: () => new PrometheusSignalSource(endpoint.value),
       prometheusUrl: endpoint.value.url,
       key: secret,
       clock: Date.now,
+      schedule: { intervalMs: interval.value, concurrency: Number(env.GOVERNOR_CONCURRENCY ?? 4) },
     }),
   );
 }

@@ -77,6 +77,7 @@ function app(usage = 0.6, other?: Other, now = NOW) {
       prometheusUrl: "http://prometheus:9090",
       key: KEY,
       clock: () => now,
+      serveTelemetry: false,
     }),
   );
   return probot;

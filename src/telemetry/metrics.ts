@@ -1,0 +1,57 @@
+import { Counter, Gauge, Histogram, Registry } from "prom-client";
+
+/** The App's own metrics, on a registry of its own (no globals shared with other code). */
+export function createMetrics() {
+  const registry = new Registry();
+  const m = {
+    registry,
+    decisions: new Counter({
+      name: "governor_decisions_total",
+      help: "Decisions made, by outcome and policy.",
+      labelNames: ["decision", "policy"] as const,
+      registers: [registry],
+    }),
+    proposalsOpen: new Gauge({
+      name: "governor_proposals_open",
+      help: "Governor pull requests open, per repository.",
+      labelNames: ["repository"] as const,
+      registers: [registry],
+    }),
+    verdicts: new Counter({
+      name: "governor_verdicts_total",
+      help: "Watch verdicts, by outcome.",
+      labelNames: ["verdict"] as const,
+      registers: [registry],
+    }),
+    reverts: new Counter({
+      name: "governor_reverts_total",
+      help: "Revert pull requests opened.",
+      registers: [registry],
+    }),
+    reconcileDuration: new Histogram({
+      name: "governor_reconcile_duration_seconds",
+      help: "Time of one reconcile of one repository.",
+      buckets: [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+      registers: [registry],
+    }),
+    prometheusErrors: new Counter({
+      name: "governor_prometheus_errors_total",
+      help: "Prometheus queries that ended in missing data because of an error.",
+      labelNames: ["kind"] as const,
+      registers: [registry],
+    }),
+    githubRequests: new Counter({
+      name: "governor_github_requests_total",
+      help: "Requests made to the GitHub API.",
+      registers: [registry],
+    }),
+    reconcileErrors: new Counter({
+      name: "governor_reconcile_errors_total",
+      help: "Reconciles that failed with an error.",
+      registers: [registry],
+    }),
+  };
+  return m;
+}
+
+export type Metrics = ReturnType<typeof createMetrics>;
