@@ -2,6 +2,7 @@ import { dirname } from "node:path";
 import type { ProbotOctokit } from "probot";
 import { readBuiltinPolicies } from "../adapters/fs/read-repo-config.js";
 import { type RepoRef, readFolders, readSnapshot } from "../adapters/github/snapshot.js";
+import { successTimes } from "../adapters/github/statuses.js";
 import {
   closePull,
   commentAndLabel,
@@ -21,7 +22,12 @@ import { watchPlan, watchQueries, watchVerdict } from "../core/engine/watch.js";
 import { parseLeverFile } from "../core/levers/parsed-file.js";
 import { commitMessage } from "../core/pr/commit-message.js";
 import { type Action, planActions } from "../core/reconcile/actions.js";
-import { type GovernedRequest, LABEL, ledgerFromChangeRequests } from "../core/reconcile/change-requests.js";
+import {
+  type ChangeRequest,
+  type GovernedRequest,
+  LABEL,
+  ledgerFromChangeRequests,
+} from "../core/reconcile/change-requests.js";
 import { dueWatches, type WatchAction, watchAction } from "../core/reconcile/watch-actions.js";
 import { type SignalRequest, signalRequests } from "../core/signals/requests.js";
 import type { SignalSource } from "../core/signals/source.js";
@@ -94,13 +100,8 @@ export async function reconcileRepository(
     return { ...empty, configErrors: [...result.diagnostics, ...missing].map(formatDiagnostic) };
   }
   const { config, levers } = result.loaded;
-  const delay =
-    config.watch.appliedWhen.merged !== undefined
-      ? parseDuration(config.watch.appliedWhen.merged)
-      : undefined;
-  const read = ledgerFromChangeRequests(snapshot.requests, deps.key, (r) =>
-    r.mergedAt !== undefined && delay?.ok ? r.mergedAt + delay.value : undefined,
-  );
+  const appliedAt = await appliedTimes(octokit, ref, snapshot.oid, config, snapshot.requests);
+  const read = ledgerFromChangeRequests(snapshot.requests, deps.key, appliedAt);
   const parsed: PlanInput["files"] = new Map(
     [...files].flatMap(([path, f]) => ("text" in f ? [[path, parseLeverFile(f.text, path)] as const] : [])),
   );
@@ -131,7 +132,7 @@ export async function reconcileRepository(
     if (problem) failures.push({ action, problem });
   }
   const watches = await watchMergedChanges(read.governed, levers, config, parsed, deps, (g) =>
-    g.request.mergedAt !== undefined && delay?.ok ? g.request.mergedAt + delay.value : undefined,
+    appliedAt(g.request),
   );
   for (const action of watches) {
     const problem = await executeWatch(octokit, ref, snapshot.defaultBranch, snapshot.oid, action);
@@ -264,4 +265,31 @@ async function execute(
     labels: action.labels,
   });
   return opened.ok ? undefined : opened.error;
+}
+
+/**
+ * When each merged change took effect, by watch.appliedWhen: merge + delay; or the first
+ * successful deployer status (with the configured context) on the default branch's head after
+ * the merge. liveValue is not supported by the App yet: such changes are never judged applied.
+ */
+async function appliedTimes(
+  octokit: Octokit,
+  ref: RepoRef,
+  head: string,
+  config: RepoConfig,
+  requests: readonly ChangeRequest[],
+): Promise<(r: ChangeRequest) => number | undefined> {
+  const when = config.watch.appliedWhen;
+  if (when.merged !== undefined) {
+    const delay = parseDuration(when.merged);
+    return (r) => (r.mergedAt !== undefined && delay.ok ? r.mergedAt + delay.value : undefined);
+  }
+  if (
+    when.commitStatus !== undefined &&
+    requests.some((r) => r.mergedAt !== undefined && r.labels.includes(LABEL.governor))
+  ) {
+    const times = await successTimes(octokit, ref, head, when.commitStatus.context);
+    return (r) => (r.mergedAt === undefined ? undefined : times.find((t) => t >= (r.mergedAt as number)));
+  }
+  return () => undefined;
 }

@@ -386,4 +386,27 @@ describe("the watch after merge", () => {
       payload: pushPayload() as never,
     });
   });
+
+  it("appliedWhen commitStatus: applied when the deployer reports success after the merge", async () => {
+    const config = `${CONFIG}watch:\n  appliedWhen: {commitStatus: {context: argocd/shop}}\n`;
+    mockReads(merged(), config, HEAD);
+    nock(API)
+      .get("/repos/Codertocat/Hello-World/commits/base0/statuses")
+      .query(true)
+      .reply(200, [
+        { context: "argocd/shop", state: "success", created_at: "2026-11-23T07:30:00Z" },
+        { context: "ci", state: "success", created_at: "2026-11-23T08:10:00Z" },
+        { context: "argocd/shop", state: "success", created_at: "2026-11-23T08:20:00Z" },
+      ]);
+    nock(API)
+      .post(
+        "/repos/Codertocat/Hello-World/issues/12/comments",
+        (b) => b.body.startsWith("✅ **Verified.**") && b.body.includes("2026-11-23+08%3A50%3A00"),
+      )
+      .reply(201, {});
+    nock(API)
+      .post("/repos/Codertocat/Hello-World/issues/12/labels", { labels: ["governor:verified"] })
+      .reply(200, []);
+    await app(0.6, throttling(0.02)).receive({ id: "w6", name: "push", payload: pushPayload() as never });
+  });
 });
