@@ -1,9 +1,11 @@
 import type { ApplicationFunction, Context, Probot } from "probot";
 import { CONFIG_PATH, REPO_POLICY_DIR } from "../core/config/load-repo-config.js";
 import { LABEL } from "../core/reconcile/change-requests.js";
+import type { Command } from "../core/reconcile/dashboard.js";
 import type { SignalSource } from "../core/signals/source.js";
-import { reconcileRepository } from "../reconcile/github.js";
+import { type ReconcileResult, reconcileRepository } from "../reconcile/github.js";
 import { createMetrics, type Metrics } from "../telemetry/metrics.js";
+import { onComment } from "./commands.js";
 import { telemetryHandler } from "./http.js";
 import { type ScheduleOptions, startSchedule } from "./schedule.js";
 
@@ -33,7 +35,8 @@ export async function reconcileAndRecord(
   repo: { owner: string; repo: string },
   log: Log,
   deps: AppDeps & { metrics: Metrics },
-): Promise<void> {
+  command?: Command,
+): Promise<ReconcileResult | undefined> {
   const { metrics } = deps;
   const where = `${repo.owner}/${repo.repo}`;
   octokit.hook.before("request", () => {
@@ -41,12 +44,17 @@ export async function reconcileAndRecord(
   });
   const end = metrics.reconcileDuration.startTimer();
   try {
-    const result = await reconcileRepository(octokit, repo, {
-      source: deps.source(),
-      prometheusUrl: deps.prometheusUrl,
-      key: deps.key,
-      now: deps.clock(),
-    });
+    const result = await reconcileRepository(
+      octokit,
+      repo,
+      {
+        source: deps.source(),
+        prometheusUrl: deps.prometheusUrl,
+        key: deps.key,
+        now: deps.clock(),
+      },
+      command,
+    );
     for (const e of result.configErrors) log.warn({ repository: where }, `invalid Governor config: ${e}`);
     for (const d of result.decisions) {
       metrics.decisions.inc({ decision: d.decision, policy: d.policy });
@@ -70,12 +78,14 @@ export async function reconcileAndRecord(
         { repository: where, lever: f.action.lever, action: f.action.type, status: f.problem.status },
         f.problem.message,
       );
+    return result;
   } catch (e) {
     metrics.reconcileErrors.inc();
     log.error(
       { repository: where, err: e instanceof Error ? { message: e.message } : String(e) },
       "reconcile failed",
     );
+    return undefined;
   } finally {
     end();
   }
@@ -104,6 +114,7 @@ export function governorApp(deps: AppDeps): ApplicationFunction {
         await reconcileAndRecord(context.octokit, context.repo(), context.log, full);
       },
     );
+    app.on("issue_comment.created", async (context) => onComment(context, full));
     if (deps.schedule) startSchedule(app, full, deps.schedule);
   };
 }

@@ -20,7 +20,7 @@ export async function tick(
 ): Promise<number> {
   const appOctokit = await app.auth();
   const installations = await appOctokit.paginate("GET /app/installations", { per_page: 100 });
-  const work: Array<() => Promise<void>> = [];
+  const work: Array<() => Promise<unknown>> = [];
   for (const installation of installations) {
     try {
       const octokit = await app.auth(installation.id);

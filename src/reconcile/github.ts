@@ -10,6 +10,7 @@ import {
   openPull,
   pushBranch,
   updatePull,
+  upsertIssue,
 } from "../adapters/github/writes.js";
 import type { ResolvedLever } from "../core/config/check-levers.js";
 import { CONFIG_PATH, loadRepoConfig } from "../core/config/load-repo-config.js";
@@ -17,7 +18,9 @@ import type { RepoConfig } from "../core/config/repo-schema.js";
 import { type Diagnostic, formatDiagnostic } from "../core/diagnostics.js";
 import type { Decision } from "../core/engine/decision.js";
 import { extractHpas } from "../core/engine/hpa.js";
+import type { Ledger } from "../core/engine/ledger.js";
 import { type PlanInput, plan } from "../core/engine/plan.js";
+import { activeHolds } from "../core/engine/thrash.js";
 import { watchPlan, watchQueries, watchVerdict } from "../core/engine/watch.js";
 import { parseLeverFile } from "../core/levers/parsed-file.js";
 import { commitMessage } from "../core/pr/commit-message.js";
@@ -28,6 +31,15 @@ import {
   LABEL,
   ledgerFromChangeRequests,
 } from "../core/reconcile/change-requests.js";
+import {
+  applyCommand,
+  type Command,
+  DASHBOARD_LABEL,
+  DASHBOARD_TITLE,
+  type DashboardInput,
+  readDashboardState,
+  renderDashboard,
+} from "../core/reconcile/dashboard.js";
 import { dueWatches, type WatchAction, watchAction } from "../core/reconcile/watch-actions.js";
 import { type SignalRequest, signalRequests } from "../core/signals/requests.js";
 import type { SignalSource } from "../core/signals/source.js";
@@ -35,6 +47,7 @@ import { parseDuration } from "../core/units/duration.js";
 import { collectSignals } from "./collect-signals.js";
 
 type Octokit = InstanceType<typeof ProbotOctokit>;
+type DashboardAction = { readonly type: "dashboard"; readonly lever: string };
 
 export interface ReconcileDeps {
   readonly source: SignalSource;
@@ -51,7 +64,7 @@ export interface ReconcileResult {
   readonly actions: readonly Action[];
   readonly watches: readonly WatchAction[];
   readonly failures: ReadonlyArray<{
-    readonly action: Action | WatchAction;
+    readonly action: Action | WatchAction | DashboardAction;
     readonly problem: GitHubProblem;
   }>;
   readonly needsHuman: readonly number[];
@@ -67,10 +80,30 @@ export async function reconcileRepository(
   octokit: Octokit,
   ref: RepoRef,
   deps: ReconcileDeps,
+  command?: Command,
 ): Promise<ReconcileResult> {
   const empty = { decisions: [], actions: [], watches: [], failures: [], needsHuman: [] };
   const snapshot = await readSnapshot(octokit, ref);
   if (snapshot.config === undefined) return { ...empty, configErrors: [] }; // not opted in
+  const dash = readDashboardState(snapshot.dashboard?.body, deps.key);
+  const state = command ? applyCommand(dash.state, command, deps.now) : dash.state;
+  const writeDashboard = async (
+    input: Omit<DashboardInput, "state" | "tampered" | "watchWindowMs">,
+    watchWindow: string,
+  ) => {
+    const window = parseDuration(watchWindow);
+    const body = renderDashboard(
+      { ...input, state, tampered: dash.tampered, watchWindowMs: window.ok ? window.value : 0 },
+      deps.key,
+    );
+    if (snapshot.dashboard?.body === body) return undefined;
+    const written = await upsertIssue(octokit, ref, snapshot.dashboard?.number, {
+      title: DASHBOARD_TITLE,
+      body,
+      label: DASHBOARD_LABEL,
+    });
+    return written.ok ? undefined : written.error;
+  };
   const result = loadRepoConfig({
     config: { path: CONFIG_PATH, bytes: enc(snapshot.config) },
     repoPolicies: snapshot.policies.map((p) => ({ path: p.path, bytes: enc(p.text) })),
@@ -97,11 +130,23 @@ export async function reconcileRepository(
       : [];
   });
   if (!result.loaded || missing.length > 0) {
-    return { ...empty, configErrors: [...result.diagnostics, ...missing].map(formatDiagnostic) };
+    const configErrors = [...result.diagnostics, ...missing].map(formatDiagnostic);
+    await writeDashboard(
+      {
+        configErrors,
+        levers: [],
+        decisions: [],
+        ledger: { changes: [], holds: state.holds, resumes: state.resumes },
+        holds: [],
+      },
+      "30m",
+    );
+    return { ...empty, configErrors };
   }
   const { config, levers } = result.loaded;
   const appliedAt = await appliedTimes(octokit, ref, snapshot.oid, config, snapshot.requests);
   const read = ledgerFromChangeRequests(snapshot.requests, deps.key, appliedAt);
+  const ledger: Ledger = { changes: read.ledger.changes, holds: state.holds, resumes: state.resumes };
   const parsed: PlanInput["files"] = new Map(
     [...files].flatMap(([path, f]) => ("text" in f ? [[path, parseLeverFile(f.text, path)] as const] : [])),
   );
@@ -115,7 +160,7 @@ export async function reconcileRepository(
     levers,
     files: parsed,
     answers,
-    ledger: read.ledger,
+    ledger,
     hpas: [...files].flatMap(([path, f]) =>
       "text" in f && f.text.includes("HorizontalPodAutoscaler") ? extractHpas(path, f.text) : [],
     ),
@@ -126,7 +171,7 @@ export async function reconcileRepository(
     config.mode === "observe"
       ? []
       : planActions(decisions, read.governed, deps.key, config.watch.window, deps.now);
-  const failures: Array<{ action: Action | WatchAction; problem: GitHubProblem }> = [];
+  const failures: Array<{ action: Action | WatchAction | DashboardAction; problem: GitHubProblem }> = [];
   for (const action of actions) {
     const problem = await execute(octokit, ref, snapshot.defaultBranch, snapshot.oid, action);
     if (problem) failures.push({ action, problem });
@@ -138,6 +183,12 @@ export async function reconcileRepository(
     const problem = await executeWatch(octokit, ref, snapshot.defaultBranch, snapshot.oid, action);
     if (problem) failures.push({ action, problem });
   }
+  const dashboardProblem = await writeDashboard(
+    { configErrors: [], levers, decisions, ledger, holds: activeHolds(ledger, deps.now) },
+    config.watch.window,
+  );
+  if (dashboardProblem)
+    failures.push({ action: { type: "dashboard", lever: "-" }, problem: dashboardProblem });
   return {
     configErrors: [],
     decisions,

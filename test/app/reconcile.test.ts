@@ -107,7 +107,30 @@ const prNode = (number: number, body: string, state = "OPEN", mergedAt: string |
 });
 
 /** The two GraphQL reads of a tick (and the installation token). */
-function mockReads(prs: unknown[] = [], config = CONFIG, deployment = DEPLOYMENT) {
+/** The dashboard issue's body as Governor last wrote it (the tests' GitHub keeps it). */
+const dashboard: { body?: string } = {};
+
+/**
+ * The two GraphQL reads of a tick (and the installation token). With `existingDashboard`, the
+ * dashboard issue exists with that body; otherwise Governor creates it (captured in `dashboard`).
+ */
+function mockReads(
+  prs: unknown[] = [],
+  config = CONFIG,
+  deployment = DEPLOYMENT,
+  existingDashboard?: string,
+) {
+  if (existingDashboard === undefined) {
+    nock(API)
+      .post(
+        "/repos/Codertocat/Hello-World/issues",
+        (b: { title: string; body: string; labels: string[] }) => {
+          dashboard.body = b.body;
+          return b.title === "Governor Dashboard" && b.labels[0] === "governor:dashboard";
+        },
+      )
+      .reply(201, { number: 1 });
+  }
   nock(API)
     .post("/app/installations/4242/access_tokens")
     .reply(201, { token: "ghs_test", expires_at: "2099-01-01T00:00:00Z" });
@@ -120,6 +143,9 @@ function mockReads(prs: unknown[] = [], config = CONFIG, deployment = DEPLOYMENT
           config: { text: config, byteSize: config.length, isBinary: false },
           policies: null,
           pullRequests: { nodes: prs },
+          dashboard: {
+            nodes: existingDashboard === undefined ? [] : [{ number: 1, body: existingDashboard }],
+          },
         },
       },
     });
@@ -206,9 +232,14 @@ describe("the App's reconcile, against GitHub's API (nock)", () => {
     expect(seen.pr?.body).toContain("### Rollback plan");
   });
 
-  it("an unchanged recommendation makes zero write requests", async () => {
-    mockReads([prNode(12, `b\n${renderMetadata(meta("690m"), KEY)}`)]);
+  it("an unchanged recommendation makes zero write requests (once the dashboard exists)", async () => {
+    const open = [prNode(12, `b\n${renderMetadata(meta("690m"), KEY)}`)];
+    mockReads(open);
     await app().receive({ id: "2", name: "push", payload: pushPayload() as never });
+    expect(dashboard.body).toContain("| cpu | k8s-cpu-request | 500m | propose → 690m |");
+    expect(dashboard.body).toContain("- **cpu** 500m → 690m: proposed, awaiting review");
+    mockReads(open, CONFIG, DEPLOYMENT, dashboard.body);
+    await app().receive({ id: "2b", name: "push", payload: pushPayload() as never });
   });
 
   it("a changed recommendation updates the branch and the PR, never a second PR", async () => {
@@ -282,9 +313,13 @@ describe("the App's reconcile, against GitHub's API (nock)", () => {
     await app().receive({ id: "6", name: "push", payload: pushPayload() as never });
   });
 
-  it("an invalid config opens nothing", async () => {
+  it("an invalid config opens nothing and shows the error, with file:line, on the dashboard", async () => {
     mockReads([], CONFIG.replace("policy: k8s-cpu-request", "policy: k8s-cpu-requets"));
     await app().receive({ id: "7", name: "push", payload: pushPayload() as never });
+    expect(dashboard.body).toContain("## ❌ Configuration errors");
+    expect(dashboard.body).toContain(
+      '`.github/governor.yml:4:13: levers[0].policy: unknown policy "k8s-cpu-requets" (did you mean "k8s-cpu-request"?)`',
+    );
   });
 
   it("ignores pushes that do not touch the config, and other branches", async () => {
@@ -408,5 +443,133 @@ describe("the watch after merge", () => {
       .post("/repos/Codertocat/Hello-World/issues/12/labels", { labels: ["governor:verified"] })
       .reply(200, []);
     await app(0.6, throttling(0.02)).receive({ id: "w6", name: "push", payload: pushPayload() as never });
+  });
+});
+
+/** The issue_comment.created example, adapted: the comment's text, the issue as a Governor PR or the dashboard. */
+function commentPayload(body: string, on: "pr" | "dashboard", issueBody = "") {
+  const example = (examples as unknown as Array<{ name: string; examples: Array<Record<string, unknown>> }>)
+    .find((e) => e.name === "issue_comment")
+    ?.examples.find((e) => e.action === "created");
+  if (!example) throw new Error("no issue_comment example");
+  const issue = example.issue as Record<string, unknown>;
+  return {
+    ...example,
+    installation: { id: 4242, node_id: "x" },
+    comment: { ...(example.comment as object), body },
+    issue: {
+      ...issue,
+      number: on === "pr" ? 12 : 1,
+      state: "open",
+      body: issueBody,
+      labels: [{ name: on === "pr" ? "governor" : "governor:dashboard" }],
+      ...(on === "pr" ? { pull_request: { url: "x", html_url: "x", diff_url: "x", patch_url: "x" } } : {}),
+    },
+  };
+}
+const permission = (level: string) =>
+  nock(API)
+    .get("/repos/Codertocat/Hello-World/collaborators/Codertocat/permission")
+    .reply(200, { permission: level, role_name: level, user: { login: "Codertocat" } });
+const replied = (n: number, test: (body: string) => boolean) =>
+  nock(API)
+    .post(`/repos/Codertocat/Hello-World/issues/${n}/comments`, (b: { body: string }) => test(b.body))
+    .reply(201, {});
+
+describe("comment commands", () => {
+  const prBody = () => `b\n${renderMetadata(meta("690m"), KEY)}`;
+
+  it("refuses a user without write permission, and changes nothing", async () => {
+    nock(API)
+      .post("/app/installations/4242/access_tokens")
+      .reply(201, { token: "ghs_test", expires_at: "2099-01-01T00:00:00Z" });
+    permission("read");
+    replied(
+      12,
+      (b) =>
+        b === "@Codertocat: only people with write permission on this repository can use `/governor hold`.",
+    );
+    await app().receive({
+      id: "c1",
+      name: "issue_comment",
+      payload: commentPayload("/governor hold flaky metrics", "pr", prBody()) as never,
+    });
+  });
+
+  it("hold from a writer: recorded on the dashboard, the lever blocked, acknowledged", async () => {
+    permission("write");
+    mockReads([prNode(12, prBody())]);
+    replied(12, (b) => b.startsWith("⏸️ lever `cpu` is on hold (@Codertocat: flaky metrics)."));
+    await app().receive({
+      id: "c2",
+      name: "issue_comment",
+      payload: commentPayload("/governor hold flaky metrics", "pr", prBody()) as never,
+    });
+    expect(dashboard.body).toContain("## Holds\n\n- lever cpu: flaky metrics (since 2026-11-23T10:00:00Z)");
+    expect(dashboard.body).toContain(
+      "| cpu | k8s-cpu-request | 500m | blocked → 690m | hold: on hold (lever cpu): flaky metrics |",
+    );
+  });
+
+  it("resume from a writer lifts the hold", async () => {
+    permission("admin");
+    mockReads([prNode(12, prBody())]);
+    replied(12, (b) => b === "▶️ lever `cpu` is resumed by @Codertocat.");
+    await app().receive({
+      id: "c3",
+      name: "issue_comment",
+      payload: commentPayload("/governor resume", "pr", prBody()) as never,
+    });
+    expect(dashboard.body).toContain("## Holds\n\nNone.");
+  });
+
+  it("reject with a reason: the PR is closed, the reason kept, the cooldown applies", async () => {
+    permission("maintain");
+    nock(API).patch("/repos/Codertocat/Hello-World/pulls/12", { state: "closed" }).reply(200, {});
+    const closed = { ...prNode(12, prBody(), "CLOSED"), closedAt: "2026-11-23T09:59:00Z" };
+    mockReads([closed]);
+    replied(12, (b) => b.startsWith("🚫 Rejected by @Codertocat: we are mid-migration."));
+    await app().receive({
+      id: "c4",
+      name: "issue_comment",
+      payload: commentPayload("/governor reject we are mid-migration", "pr", prBody()) as never,
+    });
+    expect(dashboard.body).toContain("- **cpu** 500m → 690m: rejected by @Codertocat: we are mid-migration");
+    expect(dashboard.body).toMatch(
+      /\| cpu \| k8s-cpu-request \| 500m \| blocked → 690m \| cooldown: a proposal was rejected 1m ago/,
+    );
+  });
+
+  it("explain replies with the full decision, every check and the numbers", async () => {
+    permission("write");
+    mockReads();
+    mockCommit({});
+    nock(API).post("/repos/Codertocat/Hello-World/git/refs").reply(201, {});
+    nock(API).post("/repos/Codertocat/Hello-World/pulls").reply(201, { number: 12 });
+    nock(API).post("/repos/Codertocat/Hello-World/issues/12/labels").reply(200, []);
+    replied(
+      1,
+      (b) =>
+        b.startsWith("**cpu** (policy `k8s-cpu-request`): **propose** — 500m → 690m") &&
+        b.includes("### Safety checks") &&
+        b.includes("[Prometheus](http://prometheus:9090/graph?"),
+    );
+    await app().receive({
+      id: "c5",
+      name: "issue_comment",
+      payload: commentPayload("/governor explain", "dashboard") as never,
+    });
+  });
+
+  it("an unknown command gets the help", async () => {
+    nock(API)
+      .post("/app/installations/4242/access_tokens")
+      .reply(201, { token: "ghs_test", expires_at: "2099-01-01T00:00:00Z" });
+    replied(1, (b) => b.startsWith("@Codertocat: I do not know `/governor pause`. Commands:"));
+    await app().receive({
+      id: "c6",
+      name: "issue_comment",
+      payload: commentPayload("thanks!\n/governor pause", "dashboard") as never,
+    });
   });
 });

@@ -16,6 +16,8 @@ export interface RepoSnapshot {
   readonly config?: string | undefined;
   readonly policies: ReadonlyArray<{ readonly path: string; readonly text: string }>;
   readonly requests: readonly ChangeRequest[];
+  /** The open dashboard issue, when there is one. */
+  readonly dashboard?: { readonly number: number; readonly body: string } | undefined;
 }
 
 const blob = z
@@ -41,6 +43,7 @@ const snapshotSchema = z.object({
     defaultBranchRef: z.object({ name: z.string(), target: z.object({ oid: z.string() }) }),
     config: blob,
     policies: tree,
+    dashboard: z.object({ nodes: z.array(z.object({ number: z.number(), body: z.string() })) }).optional(),
     pullRequests: z.object({
       nodes: z.array(
         z.object({
@@ -63,6 +66,7 @@ const SNAPSHOT = `query governorSnapshot($owner: String!, $name: String!) {
     defaultBranchRef { name target { oid } }
     config: object(expression: "HEAD:.github/governor.yml") { ... on Blob { text byteSize isBinary } }
     policies: object(expression: "HEAD:.github/governor/policies") { ... on Tree { entries { name type mode object { ... on Blob { text byteSize isBinary } } } } }
+    dashboard: issues(labels: ["governor:dashboard"], states: OPEN, first: 1) { nodes { number body } }
     pullRequests(labels: ["governor"], first: 100, orderBy: { field: CREATED_AT, direction: DESC }) {
       nodes { number state createdAt mergedAt closedAt body headRefName labels(first: 20) { nodes { name } } }
     }
@@ -87,6 +91,7 @@ export async function readSnapshot(octokit: Octokit, ref: RepoRef): Promise<Repo
         const t = text(e.object);
         return t === undefined ? [] : [{ path: `.github/governor/policies/${e.name}`, text: t }];
       }),
+    dashboard: data.dashboard?.nodes[0],
     requests: data.pullRequests.nodes.map((p) => ({
       number: p.number,
       state: p.state === "OPEN" ? "open" : "closed",

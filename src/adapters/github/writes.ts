@@ -217,3 +217,31 @@ export async function commentAndLabel(
     return err(githubProblem(e));
   }
 }
+
+/** Creates the dashboard issue, or rewrites its body; returns the issue number. */
+export async function upsertIssue(
+  octokit: Octokit,
+  ref: RepoRef,
+  existing: number | undefined,
+  issue: { readonly title: string; readonly body: string; readonly label: string },
+): Promise<Result<number, GitHubProblem>> {
+  try {
+    if (existing !== undefined) {
+      await octokit.request("PATCH /repos/{owner}/{repo}/issues/{issue_number}", {
+        ...ref,
+        issue_number: existing,
+        body: issue.body,
+      });
+      return ok(existing);
+    }
+    const created = await octokit.request("POST /repos/{owner}/{repo}/issues", {
+      ...ref,
+      title: issue.title,
+      body: issue.body,
+      labels: [issue.label],
+    });
+    return ok(created.data.number);
+  } catch (e) {
+    return err(githubProblem(e));
+  }
+}

@@ -97,3 +97,18 @@ export function renderPrBody(d: Decision, watchWindow: string): string {
 export function prTitle(d: Decision): string {
   return `Tune ${d.lever}: ${d.from ?? "(not set)"} → ${d.to ?? "?"}`;
 }
+
+/** The full decision for `/governor explain`: what was decided and why, every check, the numbers and the links. */
+export function renderExplain(d: Decision, watchWindow: string): string {
+  const head = `**${d.lever}** (policy \`${d.policy}\`): **${d.decision}** — ${d.reason}`;
+  return [
+    head,
+    d.rationale ? `Why: ${d.rationale}.` : "",
+    evidenceSection(d),
+    d.decision === "propose" ? guardrailsSection(d, watchWindow) : "",
+    checksSection(d),
+  ]
+    .filter((x) => x !== "")
+    .join("\n\n")
+    .concat("\n");
+}

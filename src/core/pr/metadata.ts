@@ -1,6 +1,6 @@
-import { createHmac, timingSafeEqual } from "node:crypto";
 import { z } from "zod";
-import { err, ok, type Result } from "../result.js";
+import type { Result } from "../result.js";
+import { type BlockProblem, parseSignedBlock, renderSignedBlock } from "./signed-block.js";
 
 /**
  * The hidden block at the end of every Governor PR body: what Governor needs to read its own PRs
@@ -24,33 +24,17 @@ export const metadataSchema = z.object({
 });
 export type PrMetadata = z.infer<typeof metadataSchema>;
 
-const BLOCK = /<!-- governor:v1:([A-Za-z0-9_-]+):([0-9a-f]{64}) -->/;
-
-const sign = (payload: string, key: string) => createHmac("sha256", key).update(payload).digest("hex");
-
+/** The PR's block, tag `v1`. */
 export function renderMetadata(meta: PrMetadata, key: string): string {
-  const payload = Buffer.from(JSON.stringify(meta)).toString("base64url");
-  return `<!-- governor:v1:${payload}:${sign(payload, key)} -->`;
+  return renderSignedBlock("v1", meta, key);
 }
 
-export type MetadataProblem = "missing" | "tampered" | "invalid";
+export type MetadataProblem = BlockProblem;
 
 /** Reads the block back; `tampered` when its signature does not match (someone edited it). */
 export function parseMetadata(
   body: string | null | undefined,
   key: string,
 ): Result<PrMetadata, MetadataProblem> {
-  const m = BLOCK.exec(body ?? "");
-  if (!m?.[1] || !m[2]) return err("missing");
-  const expected = Buffer.from(sign(m[1], key), "hex");
-  const given = Buffer.from(m[2], "hex");
-  if (expected.length !== given.length || !timingSafeEqual(expected, given)) return err("tampered");
-  let json: unknown;
-  try {
-    json = JSON.parse(Buffer.from(m[1], "base64url").toString("utf8"));
-  } catch {
-    return err("invalid");
-  }
-  const parsed = metadataSchema.safeParse(json);
-  return parsed.success ? ok(parsed.data) : err("invalid");
+  return parseSignedBlock("v1", metadataSchema, body, key);
 }
