@@ -167,11 +167,22 @@ export async function reconcileRepository(
     now: deps.now,
     links: { prometheus: deps.prometheusUrl, grafana: config.grafana },
   });
+  // A Governor PR whose metadata was edited is left to people: its branch is not touched either.
+  const humanBranches = new Set(read.needsHuman.filter((r) => r.state === "open").map((r) => r.branch));
   const actions =
     config.mode === "observe"
       ? []
-      : planActions(decisions, read.governed, deps.key, config.watch.window, deps.now);
+      : planActions(decisions, read.governed, deps.key, config.watch.window, deps.now).filter(
+          (a) => !(a.type === "open" && humanBranches.has(a.branch)),
+        );
   const failures: Array<{ action: Action | WatchAction | DashboardAction; problem: GitHubProblem }> = [];
+  for (const r of read.needsHuman) {
+    if (r.state !== "open" || r.labels.includes(LABEL.needsHuman)) continue;
+    const note =
+      "Governor's hidden metadata in this pull request was edited or cannot be read, so Governor no longer acts on it or its branch. A person decides: merge or close it by hand.";
+    const labelled = await commentAndLabel(octokit, ref, r.number, note, [LABEL.needsHuman]);
+    if (!labelled.ok) failures.push({ action: { type: "dashboard", lever: "-" }, problem: labelled.error });
+  }
   for (const action of actions) {
     const problem = await execute(octokit, ref, snapshot.defaultBranch, snapshot.oid, action);
     if (problem) failures.push({ action, problem });
@@ -180,7 +191,14 @@ export async function reconcileRepository(
     appliedAt(g.request),
   );
   for (const action of watches) {
-    const problem = await executeWatch(octokit, ref, snapshot.defaultBranch, snapshot.oid, action);
+    const problem = await executeWatch(
+      octokit,
+      ref,
+      snapshot.defaultBranch,
+      snapshot.oid,
+      action,
+      config.mode === "auto",
+    );
     if (problem) failures.push({ action, problem });
   }
   const dashboardProblem = await writeDashboard(
@@ -248,6 +266,7 @@ async function executeWatch(
   base: string,
   baseOid: string,
   action: WatchAction,
+  autoMergeReverts: boolean,
 ): Promise<GitHubProblem | undefined> {
   const done = (r: { ok: boolean; error?: GitHubProblem }) => (r.ok ? undefined : r.error);
   switch (action.type) {
@@ -274,6 +293,7 @@ async function executeWatch(
         title: action.title,
         body: action.body,
         labels: [LABEL.governor, LABEL.revert],
+        autoMerge: autoMergeReverts,
       });
       if (!opened.ok) return opened.error;
       return done(
@@ -314,6 +334,7 @@ async function execute(
     title: action.title,
     body: action.body,
     labels: action.labels,
+    autoMerge: action.decision.approval === "auto",
   });
   return opened.ok ? undefined : opened.error;
 }

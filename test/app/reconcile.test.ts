@@ -332,6 +332,22 @@ describe("the App's reconcile, against GitHub's API (nock)", () => {
   });
 });
 
+describe("tampered metadata", () => {
+  it("labels the PR governor:needs-human, says why, and leaves it and its branch alone", async () => {
+    const forged = `b\n${renderMetadata(meta("4"), "someone-else")}`;
+    mockReads([prNode(12, forged)]);
+    nock(API)
+      .post("/repos/Codertocat/Hello-World/issues/12/comments", (b) =>
+        b.body.startsWith("Governor's hidden metadata in this pull request was edited"),
+      )
+      .reply(201, {});
+    nock(API)
+      .post("/repos/Codertocat/Hello-World/issues/12/labels", { labels: ["governor:needs-human"] })
+      .reply(200, []);
+    await app().receive({ id: "t1", name: "push", payload: pushPayload() as never });
+  });
+});
+
 describe("the watch after merge", () => {
   const MERGED = "2026-11-23T08:00:00Z"; // applied at 08:05 (merged + 5m); the 30m window ends 08:35
   const APPLIED = Date.parse(MERGED) + 5 * 60_000;

@@ -101,20 +101,23 @@ export async function openPull(
     readonly title: string;
     readonly body: string;
     readonly labels: readonly string[];
+    /** Ask GitHub to merge it once its checks pass (earned autonomy, or a revert in mode auto). */
+    readonly autoMerge?: boolean;
   },
 ): Promise<Result<number, GitHubProblem>> {
   try {
     let number: number;
+    let nodeId: string | undefined;
     try {
-      number = (
-        await octokit.request("POST /repos/{owner}/{repo}/pulls", {
-          ...ref,
-          head: pr.branch,
-          base: pr.base,
-          title: pr.title,
-          body: pr.body,
-        })
-      ).data.number;
+      const created = await octokit.request("POST /repos/{owner}/{repo}/pulls", {
+        ...ref,
+        head: pr.branch,
+        base: pr.base,
+        title: pr.title,
+        body: pr.body,
+      });
+      number = created.data.number;
+      nodeId = created.data.node_id;
     } catch (e) {
       if (!already(e, /pull request already exists/i)) throw e;
       const found = await octokit.request("GET /repos/{owner}/{repo}/pulls", {
@@ -125,6 +128,7 @@ export async function openPull(
       const existing = found.data[0];
       if (!existing) throw e;
       number = existing.number;
+      nodeId = existing.node_id;
       await octokit.request("PATCH /repos/{owner}/{repo}/pulls/{pull_number}", {
         ...ref,
         pull_number: number,
@@ -137,6 +141,15 @@ export async function openPull(
       issue_number: number,
       labels: [...pr.labels],
     });
+    if (pr.autoMerge && nodeId) {
+      // Needs "Allow auto-merge" in the repository's settings; without it GitHub refuses and the PR waits for a person.
+      await octokit
+        .graphql(
+          "mutation($id: ID!) { enablePullRequestAutoMerge(input: { pullRequestId: $id, mergeMethod: SQUASH }) { clientMutationId } }",
+          { id: nodeId },
+        )
+        .catch(() => undefined);
+    }
     return ok(number);
   } catch (e) {
     return err(githubProblem(e));

@@ -34,6 +34,27 @@ export function evidenceSection(d: Decision): string {
   return ["### Evidence", "", "| signal | value | query |", "|---|---|---|", ...rows].join("\n");
 }
 
+/** The main signal over the lookback as a Mermaid chart (GitHub renders it), downsampled to ~60 points. */
+export function chartSection(d: Decision): string {
+  const main = d.evidence.find((e) => e.series && e.series.length > 1);
+  if (!main?.series) return "";
+  const series = main.series;
+  const every = Math.max(1, Math.ceil(series.length / 60));
+  const points = series.filter((_, i) => i % every === 0);
+  const first = series[0]?.[0] ?? 0;
+  const last = series[series.length - 1]?.[0] ?? first;
+  const hours = Math.max(1, Math.round((last - first) / 3_600_000));
+  const fmt = (v: number) => Number(v.toPrecision(4));
+  return [
+    "```mermaid",
+    "xychart-beta",
+    `  title "${main.signal} over the last ${hours}h"`,
+    `  x-axis "hours" 0 --> ${hours}`,
+    `  line [${points.map(([, v]) => fmt(v)).join(", ")}]`,
+    "```",
+  ].join("\n");
+}
+
 export function guardrailsSection(d: Decision, window: string): string {
   if (d.guardrails.length === 0) return "";
   const limit = (g: Decision["guardrails"][number]) =>
@@ -84,6 +105,7 @@ export function renderPrBody(d: Decision, watchWindow: string): string {
     summary(d),
     hypothesisSection(d),
     evidenceSection(d),
+    chartSection(d),
     guardrailsSection(d, watchWindow),
     rollbackSection(d),
     checksSection(d),

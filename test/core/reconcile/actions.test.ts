@@ -153,3 +153,28 @@ describe("the ledger read back from PRs", () => {
     expect(r.ledger.changes).toEqual([]);
   });
 });
+
+describe("the tuning PR body", () => {
+  it("has, in order, the summary, hypothesis, evidence, a Mermaid chart, guardrails, rollback, checks and approval", () => {
+    const [a] = planActions(decisions(0.6), [], KEY, "30m", NOW);
+    const body = a?.type === "open" ? a.body : "";
+    expect(
+      body.startsWith(
+        "Governor proposes **cpu**: `500m` → `690m` (policy `k8s-cpu-request`). Expected: throttling",
+      ),
+    ).toBe(true);
+    const order = [
+      "### Hypothesis",
+      "### Evidence",
+      '```mermaid\nxychart-beta\n  title "usage over the last 168h"\n  x-axis "hours" 0 --> 168\n  line [0.6, ',
+      "### Guardrails",
+      "### Rollback plan",
+      "### Safety checks",
+      "_Risk low: a person reviews and merges this._",
+      "<!-- governor:v1:",
+    ];
+    const positions = order.map((s) => body.indexOf(s));
+    expect(positions.every((p) => p >= 0)).toBe(true);
+    expect([...positions].sort((x, y) => x - y)).toEqual(positions);
+  });
+});
