@@ -115,6 +115,15 @@ export function governorApp(deps: AppDeps): ApplicationFunction {
       },
     );
     app.on("issue_comment.created", async (context) => onComment(context, full));
+    // A deployer reporting success may be what makes a merged change applied (appliedWhen.commitStatus).
+    app.on("status", async (context) => {
+      if (context.payload.state !== "success") return;
+      await reconcileAndRecord(context.octokit, context.repo(), context.log, full);
+    });
+    app.on("deployment_status", async (context) => {
+      if (context.payload.deployment_status.state !== "success") return;
+      await reconcileAndRecord(context.octokit, context.repo(), context.log, full);
+    });
     if (deps.schedule) startSchedule(app, full, deps.schedule);
   };
 }
