@@ -332,6 +332,37 @@ describe("the App's reconcile, against GitHub's API (nock)", () => {
   });
 });
 
+describe("restart safety", () => {
+  it("a crash between creating the branch and opening the PR: the next tick opens exactly one PR on the same branch", async () => {
+    // Tick 1 dies after the branch exists: the PR request never succeeds.
+    mockReads();
+    mockCommit({});
+    nock(API).post("/repos/Codertocat/Hello-World/git/refs").reply(201, {});
+    nock(API)
+      .post("/repos/Codertocat/Hello-World/pulls")
+      .replyWithError("socket hang up (the App was killed)");
+    await app().receive({ id: "r1", name: "push", payload: pushPayload() as never });
+    // Tick 2: no PR in the snapshot; the branch is Governor's, so it is adopted and the PR opened once.
+    mockReads([], CONFIG, DEPLOYMENT, dashboard.body);
+    mockCommit({});
+    nock(API)
+      .post("/repos/Codertocat/Hello-World/git/refs")
+      .reply(422, { message: "Reference already exists" });
+    nock(API)
+      .get("/repos/Codertocat/Hello-World/git/ref/heads%2Fgovernor%2Fcpu")
+      .reply(200, { object: { sha: "commit1" } });
+    nock(API)
+      .get("/repos/Codertocat/Hello-World/git/commits/commit1")
+      .reply(200, {
+        message: "Tune cpu: 500m -> 690m\n\nGovernor-Lever: cpu\nGovernor-Decision: 20261123T100000Z-cpu\n",
+      });
+    nock(API).patch("/repos/Codertocat/Hello-World/git/refs/heads%2Fgovernor%2Fcpu").reply(200, {});
+    nock(API).post("/repos/Codertocat/Hello-World/pulls").once().reply(201, { number: 40 });
+    nock(API).post("/repos/Codertocat/Hello-World/issues/40/labels").reply(200, []);
+    await app().receive({ id: "r2", name: "push", payload: pushPayload() as never });
+  });
+});
+
 describe("tampered metadata", () => {
   it("labels the PR governor:needs-human, says why, and leaves it and its branch alone", async () => {
     const forged = `b\n${renderMetadata(meta("4"), "someone-else")}`;
