@@ -351,11 +351,9 @@ describe("restart safety", () => {
     nock(API)
       .get("/repos/Codertocat/Hello-World/git/ref/heads%2Fgovernor%2Fcpu")
       .reply(200, { object: { sha: "commit1" } });
-    nock(API)
-      .get("/repos/Codertocat/Hello-World/git/commits/commit1")
-      .reply(200, {
-        message: "Tune cpu: 500m -> 690m\n\nGovernor-Lever: cpu\nGovernor-Decision: 20261123T100000Z-cpu\n",
-      });
+    nock(API).get("/repos/Codertocat/Hello-World/git/commits/commit1").reply(200, {
+      message: "Tune cpu: 500m -> 690m\n\nGovernor-Lever: cpu\nGovernor-Decision: 20261123T100000Z-cpu\n",
+    });
     nock(API).patch("/repos/Codertocat/Hello-World/git/refs/heads%2Fgovernor%2Fcpu").reply(200, {});
     nock(API).post("/repos/Codertocat/Hello-World/pulls").once().reply(201, { number: 40 });
     nock(API).post("/repos/Codertocat/Hello-World/issues/40/labels").reply(200, []);
