@@ -97,7 +97,7 @@ const run = async () => {
   const result = await reconcileRepository(
     octokit as never,
     { owner: "o", repo: "r" },
-    { source, key: "k", now: NOW },
+    { endpoint: () => ({ source }), key: "k", now: NOW },
   );
   return { ms: performance.now() - t0, requests, result };
 };

@@ -2,17 +2,19 @@ import type { ApplicationFunction, Context, Probot } from "probot";
 import { CONFIG_PATH, REPO_POLICY_DIR } from "../core/config/load-repo-config.js";
 import { LABEL } from "../core/reconcile/change-requests.js";
 import type { Command } from "../core/reconcile/dashboard.js";
-import type { SignalSource } from "../core/signals/source.js";
-import { type ReconcileResult, reconcileRepository } from "../reconcile/github.js";
+import { type Endpoint, type ReconcileResult, reconcileRepository } from "../reconcile/github.js";
 import { createMetrics, type Metrics } from "../telemetry/metrics.js";
 import { onComment } from "./commands.js";
 import { telemetryHandler } from "./http.js";
 import { type ScheduleOptions, startSchedule } from "./schedule.js";
 
 export interface AppDeps {
-  /** The operator's Prometheus (never a repository's URL: that would be a request-forgery hole). */
-  readonly source: () => SignalSource;
-  readonly prometheusUrl?: string | undefined;
+  /**
+   * The operator's Prometheus endpoints, by the name a repository picks (`prometheus.endpoint`;
+   * undefined for the default) — never a repository's URL: that would be a request-forgery hole.
+   * A string is the reason the name is refused.
+   */
+  readonly endpoint: (name: string | undefined) => Endpoint | string;
   /** The webhook secret: also the key of the PRs' metadata signature. */
   readonly key: string;
   readonly clock: () => number;
@@ -48,8 +50,7 @@ export async function reconcileAndRecord(
       octokit,
       repo,
       {
-        source: deps.source(),
-        prometheusUrl: deps.prometheusUrl,
+        endpoint: deps.endpoint,
         key: deps.key,
         now: deps.clock(),
       },

@@ -1,8 +1,7 @@
 import { run } from "probot";
-import { endpointFromEnv } from "../adapters/prometheus/endpoint.js";
-import { PrometheusSignalSource } from "../adapters/prometheus/signal-source.js";
 import { parseDuration } from "../core/units/duration.js";
 import { governorApp } from "./app.js";
+import { endpointChooser, operatorEndpoints } from "./endpoints.js";
 
 /** `npm start`: the App, with Probot's conventions, refusing to run without a webhook secret. */
 function main(): void {
@@ -19,15 +18,9 @@ function main(): void {
     );
     process.exit(1);
   }
-  if (!env.PROMETHEUS_URL) {
-    process.stderr.write(
-      "governor: PROMETHEUS_URL is not set. The App reads metrics only from the operator's Prometheus (a repository's prometheus.url is for the CLI and is ignored here).\n",
-    );
-    process.exit(1);
-  }
-  const endpoint = endpointFromEnv(env);
-  if (!endpoint.ok) {
-    process.stderr.write(`governor: ${endpoint.error}\n`);
+  const endpoints = operatorEndpoints(env);
+  if (!endpoints.ok) {
+    process.stderr.write(`governor: ${endpoints.error}\n`);
     process.exit(1);
   }
   const secret = env.WEBHOOK_SECRET as string;
@@ -38,8 +31,7 @@ function main(): void {
   }
   void run(
     governorApp({
-      source: () => new PrometheusSignalSource(endpoint.value),
-      prometheusUrl: endpoint.value.url,
+      endpoint: endpointChooser(endpoints.value),
       key: secret,
       clock: Date.now,
       schedule: { intervalMs: interval.value, concurrency: Number(env.GOVERNOR_CONCURRENCY ?? 4) },

@@ -49,10 +49,18 @@ import { collectSignals } from "./collect-signals.js";
 type Octokit = InstanceType<typeof ProbotOctokit>;
 type DashboardAction = { readonly type: "dashboard"; readonly lever: string };
 
-export interface ReconcileDeps {
+/** A Prometheus the operator offers: its source, and the URL evidence links point to. */
+export interface Endpoint {
   readonly source: SignalSource;
-  /** Where evidence links point (the operator's Prometheus, without credentials). */
-  readonly prometheusUrl?: string | undefined;
+  readonly url?: string | undefined;
+}
+
+export interface ReconcileDeps {
+  /**
+   * The operator's Prometheus endpoints, by the name a repository picks (`prometheus.endpoint`),
+   * or the default for undefined. Never a URL from a repository: that would be request forgery.
+   */
+  readonly endpoint: (name: string | undefined) => Endpoint | string;
   /** Signs and checks the PRs' hidden metadata: the App's webhook secret. */
   readonly key: string;
   readonly now: number;
@@ -144,6 +152,21 @@ export async function reconcileRepository(
     return { ...empty, configErrors };
   }
   const { config, levers } = result.loaded;
+  const endpoint = deps.endpoint(config.prometheus?.endpoint);
+  if (typeof endpoint === "string") {
+    const configErrors = [`${CONFIG_PATH}: prometheus.endpoint: ${endpoint}`];
+    await writeDashboard(
+      {
+        configErrors,
+        levers: [],
+        decisions: [],
+        ledger: { changes: [], holds: state.holds, resumes: state.resumes },
+        holds: [],
+      },
+      config.watch.window,
+    );
+    return { ...empty, configErrors };
+  }
   const appliedAt = await appliedTimes(octokit, ref, snapshot.oid, config, snapshot.requests);
   const read = ledgerFromChangeRequests(snapshot.requests, deps.key, appliedAt);
   const ledger: Ledger = { changes: read.ledger.changes, holds: state.holds, resumes: state.resumes };
@@ -154,7 +177,7 @@ export async function reconcileRepository(
     const r = signalRequests(l, config.guardrails, deps.now);
     return r.ok ? r.value : [];
   });
-  const answers = await collectSignals(deps.source, requests);
+  const answers = await collectSignals(endpoint.source, requests);
   const decisions = plan({
     config,
     levers,
@@ -165,7 +188,7 @@ export async function reconcileRepository(
       "text" in f && f.text.includes("HorizontalPodAutoscaler") ? extractHpas(path, f.text) : [],
     ),
     now: deps.now,
-    links: { prometheus: deps.prometheusUrl, grafana: config.grafana },
+    links: { prometheus: endpoint.url, grafana: config.grafana },
   });
   // A Governor PR whose metadata was edited is left to people: its branch is not touched either.
   const humanBranches = new Set(read.needsHuman.filter((r) => r.state === "open").map((r) => r.branch));
@@ -187,7 +210,7 @@ export async function reconcileRepository(
     const problem = await execute(octokit, ref, snapshot.defaultBranch, snapshot.oid, action);
     if (problem) failures.push({ action, problem });
   }
-  const watches = await watchMergedChanges(read.governed, levers, config, parsed, deps, (g) =>
+  const watches = await watchMergedChanges(read.governed, levers, config, parsed, deps, endpoint, (g) =>
     appliedAt(g.request),
   );
   for (const action of watches) {
@@ -224,6 +247,7 @@ async function watchMergedChanges(
   config: RepoConfig,
   files: PlanInput["files"],
   deps: ReconcileDeps,
+  endpoint: Endpoint,
   appliedAt: (g: GovernedRequest) => number | undefined,
 ): Promise<WatchAction[]> {
   const due = dueWatches(governed, levers, config, appliedAt, deps.now);
@@ -238,13 +262,7 @@ async function watchMergedChanges(
         name: "watch",
         kind: "guardrail" as const,
       }));
-      return watchVerdict(
-        d.lever,
-        config,
-        p,
-        await collectSignals(deps.source, requests),
-        deps.prometheusUrl,
-      );
+      return watchVerdict(d.lever, config, p, await collectSignals(endpoint.source, requests), endpoint.url);
     };
     let verdict = await ask(d.plan);
     let watch = d;

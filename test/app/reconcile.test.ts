@@ -73,8 +73,10 @@ function app(usage = 0.6, other?: Other, now = NOW) {
   });
   probot.load(
     governorApp({
-      source: () => source(usage, other),
-      prometheusUrl: "http://prometheus:9090",
+      endpoint: (name) =>
+        name === undefined
+          ? { source: source(usage, other), url: "http://prometheus:9090" }
+          : `unknown endpoint "${name}"; the operator offers: default`,
       key: KEY,
       clock: () => now,
       serveTelemetry: false,
@@ -319,6 +321,14 @@ describe("the App's reconcile, against GitHub's API (nock)", () => {
     expect(dashboard.body).toContain("## ❌ Configuration errors");
     expect(dashboard.body).toContain(
       '`.github/governor.yml:4:13: levers[0].policy: unknown policy "k8s-cpu-requets" (did you mean "k8s-cpu-request"?)`',
+    );
+  });
+
+  it("a repository may only pick one of the operator's named endpoints, never a URL", async () => {
+    mockReads([], CONFIG.replace("version: 1\n", "version: 1\nprometheus: {endpoint: metadata-server}\n"));
+    await app().receive({ id: "e1", name: "push", payload: pushPayload() as never });
+    expect(dashboard.body).toContain(
+      '`.github/governor.yml: prometheus.endpoint: unknown endpoint "metadata-server"; the operator offers: default`',
     );
   });
 

@@ -57,16 +57,9 @@ describe("the schedule", () => {
           },
         },
       });
+    const missing = { status: "missing" as const, kind: "empty" as const, reason: "", warnings: [] };
     const deps = {
-      source: () => ({
-        range: async () => ({ status: "missing" as const, kind: "empty" as const, reason: "", warnings: [] }),
-        instant: async () => ({
-          status: "missing" as const,
-          kind: "empty" as const,
-          reason: "",
-          warnings: [],
-        }),
-      }),
+      endpoint: () => ({ source: { range: async () => missing, instant: async () => missing } }),
       key: "s",
       clock: () => 0,
       metrics,

@@ -200,10 +200,18 @@ export const repoConfigSchema = z
       .strictObject({
         url: z
           .url({ protocol: /^https?$/, message: "expected an http(s) URL" })
-          .describe("Used by the CLI; the App uses its operator's endpoints."),
+          .optional()
+          .describe("Used by the CLI (`--prometheus` overrides it); the App ignores it."),
+        endpoint: z
+          .string()
+          .regex(/^[a-z0-9-]+$/, { message: "endpoint names use lowercase letters, digits and dashes" })
+          .optional()
+          .describe(
+            "For the App: one of the operator's named Prometheus endpoints (PROMETHEUS_URL_<NAME>); default: PROMETHEUS_URL.",
+          ),
       })
       .optional()
-      .describe("Where the CLI reads metrics (`--prometheus` overrides it)."),
+      .describe("Where metrics are read: a URL for the CLI, a named endpoint for the App."),
     grafana: z
       .strictObject({
         url: z

@@ -1,0 +1,42 @@
+import { endpointFromEnv, type PrometheusEndpoint } from "../adapters/prometheus/endpoint.js";
+import { PrometheusSignalSource } from "../adapters/prometheus/signal-source.js";
+import { err, ok, type Result } from "../core/result.js";
+import type { Endpoint } from "../reconcile/github.js";
+
+export const DEFAULT_ENDPOINT = "default";
+
+/**
+ * The operator's Prometheus endpoints: PROMETHEUS_URL is the default, PROMETHEUS_URL_<NAME> a
+ * named one (a repository picks it with `prometheus.endpoint: <name>`, lowercase, `_` as `-`).
+ * The auth variables apply to all of them.
+ */
+export function operatorEndpoints(
+  env: Readonly<Record<string, string | undefined>>,
+): Result<Map<string, PrometheusEndpoint>, string> {
+  const out = new Map<string, PrometheusEndpoint>();
+  for (const [key, value] of Object.entries(env)) {
+    const m = /^PROMETHEUS_URL(?:_([A-Z0-9_]+))?$/.exec(key);
+    if (!m || !value) continue;
+    const name = m[1] ? m[1].toLowerCase().replace(/_/g, "-") : DEFAULT_ENDPOINT;
+    const e = endpointFromEnv(env, value);
+    if (!e.ok) return err(`${key}: ${e.error}`);
+    out.set(name, e.value);
+  }
+  if (!out.has(DEFAULT_ENDPOINT))
+    return err(
+      "PROMETHEUS_URL is not set. The App reads metrics only from the operator's Prometheus (a repository's prometheus.url is for the CLI and is ignored here).",
+    );
+  return ok(out);
+}
+
+/** A fresh source (and circuit breaker) per reconcile, for the endpoint a repository named. */
+export function endpointChooser(
+  endpoints: ReadonlyMap<string, PrometheusEndpoint>,
+): (name: string | undefined) => Endpoint | string {
+  return (name) => {
+    const e = endpoints.get(name ?? DEFAULT_ENDPOINT);
+    if (!e)
+      return `unknown endpoint "${name}"; the operator offers: ${[...endpoints.keys()].sort().join(", ")}`;
+    return { source: new PrometheusSignalSource(e), url: e.url };
+  };
+}
