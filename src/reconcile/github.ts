@@ -18,12 +18,14 @@ import type { RepoConfig } from "../core/config/repo-schema.js";
 import { type Diagnostic, formatDiagnostic } from "../core/diagnostics.js";
 import type { Decision } from "../core/engine/decision.js";
 import { extractHpas } from "../core/engine/hpa.js";
+import { scoped } from "../core/engine/hypothesis.js";
 import type { Ledger } from "../core/engine/ledger.js";
 import { type PlanInput, plan } from "../core/engine/plan.js";
 import { activeHolds } from "../core/engine/thrash.js";
 import { watchPlan, watchQueries, watchVerdict } from "../core/engine/watch.js";
 import { parseLeverFile } from "../core/levers/parsed-file.js";
 import { commitMessage } from "../core/pr/commit-message.js";
+import { parseMetadata } from "../core/pr/metadata.js";
 import { type Action, planActions } from "../core/reconcile/actions.js";
 import {
   type ChangeRequest,
@@ -44,6 +46,8 @@ import { dueWatches, type WatchAction, watchAction } from "../core/reconcile/wat
 import { type SignalRequest, signalRequests } from "../core/signals/requests.js";
 import type { SignalSource } from "../core/signals/source.js";
 import { parseDuration } from "../core/units/duration.js";
+import { magnitude } from "../core/values/arith.js";
+import { parseValue } from "../core/values/value.js";
 import { collectSignals } from "./collect-signals.js";
 
 type Octokit = InstanceType<typeof ProbotOctokit>;
@@ -167,7 +171,12 @@ export async function reconcileRepository(
     );
     return { ...empty, configErrors };
   }
-  const appliedAt = await appliedTimes(octokit, ref, snapshot.oid, config, snapshot.requests);
+  const appliedAt = await appliedTimes(octokit, ref, snapshot.oid, config, snapshot.requests, {
+    levers,
+    endpoint,
+    key: deps.key,
+    now: deps.now,
+  });
   const read = ledgerFromChangeRequests(snapshot.requests, deps.key, appliedAt);
   const ledger: Ledger = { changes: read.ledger.changes, holds: state.holds, resumes: state.resumes };
   const parsed: PlanInput["files"] = new Map(
@@ -360,7 +369,8 @@ async function execute(
 /**
  * When each merged change took effect, by watch.appliedWhen: merge + delay; or the first
  * successful deployer status (with the configured context) on the default branch's head after
- * the merge. liveValue is not supported by the App yet: such changes are never judged applied.
+ * the merge; or the first evaluation after the merge at which the live value (the scoped
+ * liveValue query) equals the new value. Stateless: the same answer on every tick.
  */
 async function appliedTimes(
   octokit: Octokit,
@@ -368,18 +378,49 @@ async function appliedTimes(
   head: string,
   config: RepoConfig,
   requests: readonly ChangeRequest[],
+  live: {
+    readonly levers: readonly ResolvedLever[];
+    readonly endpoint: Endpoint;
+    readonly key: string;
+    readonly now: number;
+  },
 ): Promise<(r: ChangeRequest) => number | undefined> {
   const when = config.watch.appliedWhen;
+  const merged = requests.filter(
+    (r) =>
+      r.mergedAt !== undefined && r.labels.includes(LABEL.governor) && !r.labels.includes(LABEL.verified),
+  );
   if (when.merged !== undefined) {
     const delay = parseDuration(when.merged);
     return (r) => (r.mergedAt !== undefined && delay.ok ? r.mergedAt + delay.value : undefined);
   }
-  if (
-    when.commitStatus !== undefined &&
-    requests.some((r) => r.mergedAt !== undefined && r.labels.includes(LABEL.governor))
-  ) {
+  if (when.commitStatus !== undefined && merged.length > 0) {
     const times = await successTimes(octokit, ref, head, when.commitStatus.context);
     return (r) => (r.mergedAt === undefined ? undefined : times.find((t) => t >= (r.mergedAt as number)));
+  }
+  if (when.liveValue !== undefined) {
+    const interval = parseDuration(config.watch.interval);
+    const step = interval.ok ? Math.max(1000, interval.value) : 60_000;
+    const found = new Map<number, number>();
+    for (const r of merged) {
+      const meta = parseMetadata(r.body, live.key);
+      const lever = meta.ok ? live.levers.find((l) => l.id === meta.value.lever) : undefined;
+      const to = meta.ok && lever ? parseValue(lever.policyDef.valueType, meta.value.to) : undefined;
+      if (!meta.ok || !lever || !to?.ok || r.mergedAt === undefined) continue;
+      const target = magnitude(to.value);
+      const data = await live.endpoint.source.range({
+        query: scoped(lever, when.liveValue.query),
+        start: r.mergedAt,
+        end: Math.max(r.mergedAt, live.now),
+        step,
+      });
+      const hit =
+        data.status === "ok"
+          ? data.samples.find((p) => Math.abs(p.v - target) <= Math.abs(target) * 1e-6)
+          : undefined;
+      if (hit) found.set(r.number, hit.t);
+    }
+    return (r) => found.get(r.number);
   }
   return () => undefined;
 }

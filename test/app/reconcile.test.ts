@@ -454,6 +454,29 @@ describe("the watch after merge", () => {
     await app(0.6, throttling(0.5)).receive({ id: "w3", name: "push", payload: pushPayload() as never });
   });
 
+  it("appliedWhen liveValue: applied at the first evaluation where the live value equals the new one", async () => {
+    const config = `${CONFIG}watch:\n  appliedWhen: {liveValue: {query: 'max(kube_pod_container_resource_requests{resource="cpu"})'}}\n`;
+    mockReads(merged(), config, HEAD);
+    const live: Other = (q, t) =>
+      q.includes("resource_requests")
+        ? q.includes('pod=~"d-.*"')
+          ? t >= Date.parse("2026-11-23T08:30:00Z")
+            ? 0.69
+            : 0.5
+          : undefined
+        : throttling(0.02)(q, t);
+    nock(API)
+      .post(
+        "/repos/Codertocat/Hello-World/issues/12/comments",
+        (b) => b.body.startsWith("✅ **Verified.**") && b.body.includes("2026-11-23+09%3A00%3A00"),
+      )
+      .reply(201, {});
+    nock(API)
+      .post("/repos/Codertocat/Hello-World/issues/12/labels", { labels: ["governor:verified"] })
+      .reply(200, []);
+    await app(0.6, live).receive({ id: "w7", name: "push", payload: pushPayload() as never });
+  });
+
   it("inconclusive: waits for the one extension, then holds — never a pass", async () => {
     mockReads(merged(), CONFIG, HEAD);
     await app(0.6, throttling(undefined), APPLIED + 40 * 60_000).receive({
