@@ -1,10 +1,11 @@
 import type { Probot } from "probot";
+import { parseDuration } from "../core/units/duration.js";
 import type { Metrics } from "../telemetry/metrics.js";
 import type { AppDeps } from "./app.js";
 import { reconcileAndRecord } from "./app.js";
 
 export interface ScheduleOptions {
-  /** How often the App looks at every installed repository (repositories reconcile at their own schedule.interval at most this often). */
+  /** How often the App looks at every installed repository (each at most as often as its own schedule.interval). */
   readonly intervalMs: number;
   /** Repositories reconciled at once, across installations. */
   readonly concurrency: number;
@@ -12,22 +13,43 @@ export interface ScheduleOptions {
   readonly jitter?: number;
 }
 
-/** One pass over every installation's repositories, `concurrency` at a time; one failure never stops the others. */
+/**
+ * When each repository was last reconciled, and its own schedule.interval. In memory only: after
+ * a restart every repository is reconciled once more, which is harmless (reconciles are idempotent).
+ */
+export type LastRuns = Map<string, { readonly at: number; readonly intervalMs: number }>;
+
+/**
+ * One pass over every installation's repositories, `concurrency` at a time; a repository is
+ * skipped while its own schedule.interval has not passed; one failure never stops the others.
+ */
 export async function tick(
   app: Probot,
   deps: AppDeps & { metrics: Metrics },
   concurrency: number,
+  lastRuns: LastRuns = new Map(),
 ): Promise<number> {
   const appOctokit = await app.auth();
   const installations = await appOctokit.paginate("GET /app/installations", { per_page: 100 });
-  const work: Array<() => Promise<unknown>> = [];
+  const work: Array<() => Promise<void>> = [];
   for (const installation of installations) {
     try {
       const octokit = await app.auth(installation.id);
       const repos = await octokit.paginate("GET /installation/repositories", { per_page: 100 });
       for (const r of repos) {
-        if (r.archived) continue;
-        work.push(() => reconcileAndRecord(octokit, { owner: r.owner.login, repo: r.name }, app.log, deps));
+        const key = `${r.owner.login}/${r.name}`;
+        const last = lastRuns.get(key);
+        if (r.archived || (last && deps.clock() - last.at < last.intervalMs)) continue;
+        work.push(async () => {
+          const result = await reconcileAndRecord(
+            octokit,
+            { owner: r.owner.login, repo: r.name },
+            app.log,
+            deps,
+          );
+          const interval = result?.scheduleInterval ? parseDuration(result.scheduleInterval) : undefined;
+          lastRuns.set(key, { at: deps.clock(), intervalMs: interval?.ok ? interval.value : 0 });
+        });
       }
     } catch (e) {
       app.log.error(
@@ -51,12 +73,13 @@ export function startSchedule(
   deps: AppDeps & { metrics: Metrics },
   options: ScheduleOptions,
 ): void {
+  const lastRuns: LastRuns = new Map();
   const next = () => {
     const jitter = options.jitter ?? 0.1;
     const delay = options.intervalMs * (1 - jitter + 2 * jitter * Math.random());
     setTimeout(async () => {
       try {
-        await tick(app, deps, options.concurrency);
+        await tick(app, deps, options.concurrency, lastRuns);
       } catch (e) {
         app.log.error(`scheduled tick failed: ${e instanceof Error ? e.message : String(e)}`);
       } finally {

@@ -80,6 +80,8 @@ export interface ReconcileResult {
     readonly problem: GitHubProblem;
   }>;
   readonly needsHuman: readonly number[];
+  /** The repository's own schedule.interval, when its config could be read. */
+  readonly scheduleInterval?: string | undefined;
 }
 
 const enc = (text: string) => new TextEncoder().encode(text);
@@ -246,6 +248,7 @@ export async function reconcileRepository(
     watches,
     failures,
     needsHuman: read.needsHuman.map((r) => r.number),
+    scheduleInterval: config.schedule.interval,
   };
 }
 

@@ -72,6 +72,59 @@ describe("the schedule", () => {
   });
 });
 
+describe("the schedule respects each repository's schedule.interval", () => {
+  it("a repository reconciled less than its interval ago is skipped on the next tick", async () => {
+    const metrics = createMetrics();
+    const probot = new Probot({ appId: 1, privateKey, secret: "s", Octokit: TestOctokit, logLevel: "fatal" });
+    const missing = { status: "missing" as const, kind: "empty" as const, reason: "", warnings: [] };
+    let now = Date.parse("2026-11-23T10:00:00Z");
+    const deps = {
+      endpoint: () => ({ source: { range: async () => missing, instant: async () => missing } }),
+      key: "s",
+      clock: () => now,
+      metrics,
+    };
+    const config = "version: 1\nschedule: {interval: 6h}\nlevers: []\n";
+    const lastRuns = new Map();
+    const listing = () => {
+      nock(API)
+        .get("/app/installations")
+        .query(true)
+        .reply(200, [{ id: 8 }]);
+      nock(API)
+        .get("/installation/repositories")
+        .query(true)
+        .reply(200, { total_count: 1, repositories: [{ name: "infra", owner: { login: "o" } }] });
+    };
+    nock(API)
+      .post("/app/installations/8/access_tokens")
+      .reply(201, { token: "ghs_y", expires_at: "2099-01-01T00:00:00Z" });
+    nock(API)
+      .post("/app/installations/8/access_tokens")
+      .optionally()
+      .reply(201, { token: "ghs_y", expires_at: "2099-01-01T00:00:00Z" });
+    listing();
+    nock(API)
+      .post("/graphql")
+      .reply(200, {
+        data: {
+          repository: {
+            defaultBranchRef: { name: "main", target: { oid: "x" } },
+            config: { text: config, byteSize: config.length, isBinary: false },
+            policies: null,
+            dashboard: { nodes: [] },
+            pullRequests: { nodes: [] },
+          },
+        },
+      });
+    nock(API).post("/repos/o/infra/issues").reply(201, { number: 1 });
+    expect(await tick(probot, deps, 1, lastRuns)).toBe(1);
+    now += 3_600_000; // an hour later: inside the repository's 6h
+    listing();
+    expect(await tick(probot, deps, 1, lastRuns)).toBe(0);
+  });
+});
+
 describe("/metrics and /healthz", () => {
   it("serve the App's metrics and health, and leave other paths to Probot", async () => {
     const metrics = createMetrics();

@@ -9,6 +9,32 @@ export interface Autonomy {
   readonly detail: string;
 }
 
+export interface PolicyRecord {
+  readonly verified: number;
+  readonly considered: number;
+  readonly revertRate: number;
+  readonly earned: boolean;
+  /** "2/5 verified", or the revert rate that is too high. */
+  readonly shortfall: string;
+}
+
+/** A policy's track record in this repository: its last 20 applied changes. */
+export function policyRecord(policy: string, ledger: Ledger): PolicyRecord {
+  const history = ledger.changes
+    .filter((c) => c.policy === policy && c.state === "applied")
+    .sort((a, b) => b.proposedAt - a.proposedAt)
+    .slice(0, AUTONOMY.window);
+  const verified = history.filter((c) => c.verdict === "pass").length;
+  const reverted = history.filter((c) => c.revertedAt !== undefined).length;
+  const revertRate = history.length === 0 ? 0 : reverted / history.length;
+  const earned = verified >= AUTONOMY.verified && revertRate <= AUTONOMY.maxRevertRate;
+  const shortfall =
+    verified < AUTONOMY.verified
+      ? `${verified}/${AUTONOMY.verified} verified`
+      : `${Math.round(revertRate * 100)}% reverted (at most ${AUTONOMY.maxRevertRate * 100}%)`;
+  return { verified, considered: history.length, revertRate, earned, shortfall };
+}
+
 /**
  * mode: auto takes effect for a policy only once it has earned it in this repository: at least
  * 5 verified changes and at most 8% reverted among its last 20 (low-risk policies only).
@@ -21,22 +47,11 @@ export function autonomy(lever: ResolvedLever, config: RepoConfig, ledger: Ledge
       approval: "required",
       detail: `policy ${lever.policy} is ${lever.policyDef.risk} risk: a person merges`,
     };
-  const history = ledger.changes
-    .filter((c) => c.policy === lever.policy && c.state === "applied")
-    .sort((a, b) => b.proposedAt - a.proposedAt)
-    .slice(0, AUTONOMY.window);
-  const verified = history.filter((c) => c.verdict === "pass").length;
-  const reverted = history.filter((c) => c.revertedAt !== undefined).length;
-  const rate = history.length === 0 ? 0 : reverted / history.length;
-  if (verified >= AUTONOMY.verified && rate <= AUTONOMY.maxRevertRate) {
+  const r = policyRecord(lever.policy, ledger);
+  if (r.earned)
     return {
       approval: "auto",
-      detail: `auto: earned (${verified} verified, ${Math.round(rate * 100)}% reverted of the last ${history.length})`,
+      detail: `auto: earned (${r.verified} verified, ${Math.round(r.revertRate * 100)}% reverted of the last ${r.considered})`,
     };
-  }
-  const why =
-    verified < AUTONOMY.verified
-      ? `${verified}/${AUTONOMY.verified} verified`
-      : `${Math.round(rate * 100)}% reverted (at most ${AUTONOMY.maxRevertRate * 100}%)`;
-  return { approval: "required", detail: `suggest: auto not yet earned, ${why}` };
+  return { approval: "required", detail: `suggest: auto not yet earned, ${r.shortfall}` };
 }

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { ResolvedLever } from "../config/check-levers.js";
+import { policyRecord } from "../engine/autonomy.js";
 import type { Decision } from "../engine/decision.js";
 import { describeScope, type HoldScope, type Ledger, type LedgerHold } from "../engine/ledger.js";
 import { parseSignedBlock, renderSignedBlock } from "../pr/signed-block.js";
@@ -133,11 +134,19 @@ export function renderDashboard(d: DashboardInput, key: string): string {
     out.push(`- **${c.lever}** ${c.from} → ${c.to}: ${what}`);
   }
   const policies = [...new Set(d.levers.map((l) => l.policy))].sort();
-  out.push("", "## Track record", "", "| policy | verified | reverted | rejected |", "|---|---|---|---|");
+  out.push(
+    "",
+    "## Track record",
+    "",
+    "| policy | verified | reverted | rejected | autonomy |",
+    "|---|---|---|---|---|",
+  );
   for (const p of policies) {
     const mine = d.ledger.changes.filter((c) => c.policy === p);
+    const record = policyRecord(p, d.ledger);
+    const earned = record.earned ? "earned" : `not yet (${record.shortfall})`;
     out.push(
-      `| ${p} | ${mine.filter((c) => c.verdict === "pass").length} | ${mine.filter((c) => c.revertedAt !== undefined).length} | ${mine.filter((c) => c.state === "rejected").length} |`,
+      `| ${p} | ${mine.filter((c) => c.verdict === "pass").length} | ${mine.filter((c) => c.revertedAt !== undefined).length} | ${mine.filter((c) => c.state === "rejected").length} | ${earned} |`,
     );
   }
   out.push("", renderSignedBlock("state", d.state, key), "");
