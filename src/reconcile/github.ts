@@ -118,6 +118,12 @@ export async function reconcileRepository(
     });
     return written.ok ? undefined : written.error;
   };
+  /** A config that cannot be acted on: nothing is proposed, and the errors go to the dashboard. */
+  const refuse = async (configErrors: string[], watchWindow: string): Promise<ReconcileResult> => {
+    const ledger = { changes: [], holds: state.holds, resumes: state.resumes };
+    await writeDashboard({ configErrors, levers: [], decisions: [], ledger, holds: [] }, watchWindow);
+    return { ...empty, configErrors };
+  };
   const result = loadRepoConfig({
     config: { path: CONFIG_PATH, bytes: enc(snapshot.config) },
     repoPolicies: snapshot.policies.map((p) => ({ path: p.path, bytes: enc(p.text) })),
@@ -144,34 +150,12 @@ export async function reconcileRepository(
       : [];
   });
   if (!result.loaded || missing.length > 0) {
-    const configErrors = [...result.diagnostics, ...missing].map(formatDiagnostic);
-    await writeDashboard(
-      {
-        configErrors,
-        levers: [],
-        decisions: [],
-        ledger: { changes: [], holds: state.holds, resumes: state.resumes },
-        holds: [],
-      },
-      "30m",
-    );
-    return { ...empty, configErrors };
+    return refuse([...result.diagnostics, ...missing].map(formatDiagnostic), "30m");
   }
   const { config, levers } = result.loaded;
   const endpoint = deps.endpoint(config.prometheus?.endpoint);
   if (typeof endpoint === "string") {
-    const configErrors = [`${CONFIG_PATH}: prometheus.endpoint: ${endpoint}`];
-    await writeDashboard(
-      {
-        configErrors,
-        levers: [],
-        decisions: [],
-        ledger: { changes: [], holds: state.holds, resumes: state.resumes },
-        holds: [],
-      },
-      config.watch.window,
-    );
-    return { ...empty, configErrors };
+    return refuse([`${CONFIG_PATH}: prometheus.endpoint: ${endpoint}`], config.watch.window);
   }
   const appliedAt = await appliedTimes(octokit, ref, snapshot.oid, config, snapshot.requests, {
     levers,

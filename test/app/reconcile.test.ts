@@ -240,6 +240,7 @@ describe("the App's reconcile, against GitHub's API (nock)", () => {
     await app().receive({ id: "2", name: "push", payload: pushPayload() as never });
     expect(dashboard.body).toContain("| cpu | k8s-cpu-request | 500m | propose → 690m |");
     expect(dashboard.body).toContain("- **cpu** 500m → 690m: proposed, awaiting review");
+    expect(dashboard.body).toContain("| k8s-cpu-request | 0 | 0 | 0 | not yet (0/5 verified) |");
     mockReads(open, CONFIG, DEPLOYMENT, dashboard.body);
     await app().receive({ id: "2b", name: "push", payload: pushPayload() as never });
   });

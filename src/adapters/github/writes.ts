@@ -24,6 +24,15 @@ export function githubProblem(e: unknown): GitHubProblem {
   };
 }
 
+/** Runs GitHub calls, turning any failure into a GitHubProblem value. */
+async function attempt<T>(calls: () => Promise<T>): Promise<Result<T, GitHubProblem>> {
+  try {
+    return ok(await calls());
+  } catch (e) {
+    return err(githubProblem(e));
+  }
+}
+
 const already = (e: unknown, what: RegExp) =>
   (e as { status?: unknown }).status === 422 && what.test(githubProblem(e).message);
 
@@ -156,34 +165,31 @@ export async function openPull(
   }
 }
 
-export async function updatePull(
+export function updatePull(
   octokit: Octokit,
   ref: RepoRef,
   number: number,
   title: string,
   body: string,
 ): Promise<Result<void, GitHubProblem>> {
-  try {
+  return attempt(async () => {
     await octokit.request("PATCH /repos/{owner}/{repo}/pulls/{pull_number}", {
       ...ref,
       pull_number: number,
       title,
       body,
     });
-    return ok(undefined);
-  } catch (e) {
-    return err(githubProblem(e));
-  }
+  });
 }
 
 /** Closes a proposal that no longer holds, saying why, labelled so the ledger knows it was not a rejection. */
-export async function closePull(
+export function closePull(
   octokit: Octokit,
   ref: RepoRef,
   number: number,
   comment: string,
 ): Promise<Result<void, GitHubProblem>> {
-  try {
+  return attempt(async () => {
     await octokit.request("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", {
       ...ref,
       issue_number: number,
@@ -199,21 +205,18 @@ export async function closePull(
       pull_number: number,
       state: "closed",
     });
-    return ok(undefined);
-  } catch (e) {
-    return err(githubProblem(e));
-  }
+  });
 }
 
 /** A comment and labels on a Governor PR (a verdict, a breach, a hold). */
-export async function commentAndLabel(
+export function commentAndLabel(
   octokit: Octokit,
   ref: RepoRef,
   number: number,
   comment: string,
   labels: readonly string[],
 ): Promise<Result<void, GitHubProblem>> {
-  try {
+  return attempt(async () => {
     await octokit.request("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", {
       ...ref,
       issue_number: number,
@@ -225,36 +228,32 @@ export async function commentAndLabel(
         issue_number: number,
         labels: [...labels],
       });
-    return ok(undefined);
-  } catch (e) {
-    return err(githubProblem(e));
-  }
+  });
 }
 
 /** Creates the dashboard issue, or rewrites its body; returns the issue number. */
-export async function upsertIssue(
+export function upsertIssue(
   octokit: Octokit,
   ref: RepoRef,
   existing: number | undefined,
   issue: { readonly title: string; readonly body: string; readonly label: string },
 ): Promise<Result<number, GitHubProblem>> {
-  try {
+  return attempt(async () => {
     if (existing !== undefined) {
       await octokit.request("PATCH /repos/{owner}/{repo}/issues/{issue_number}", {
         ...ref,
         issue_number: existing,
         body: issue.body,
       });
-      return ok(existing);
+      return existing;
     }
-    const created = await octokit.request("POST /repos/{owner}/{repo}/issues", {
-      ...ref,
-      title: issue.title,
-      body: issue.body,
-      labels: [issue.label],
-    });
-    return ok(created.data.number);
-  } catch (e) {
-    return err(githubProblem(e));
-  }
+    return (
+      await octokit.request("POST /repos/{owner}/{repo}/issues", {
+        ...ref,
+        title: issue.title,
+        body: issue.body,
+        labels: [issue.label],
+      })
+    ).data.number;
+  });
 }
