@@ -4,6 +4,7 @@ import { applyCommand } from "./commands/apply.js";
 import { getLever, setLever } from "./commands/get-set.js";
 import { planCommand } from "./commands/plan.js";
 import { record } from "./commands/record.js";
+import { simulateCommand } from "./commands/simulate.js";
 import { validate } from "./commands/validate.js";
 import { verifyCommand } from "./commands/verify.js";
 import type { Io } from "./io.js";
@@ -108,6 +109,18 @@ function program(io: Io, run: (code: Promise<number>) => void): Command {
     .option("--out <file>", "where to write the recording", "governor-recording.json")
     .action((opts: { repo: string; prometheus?: string; now?: string; out: string }) =>
       run(record(opts, io)),
+    );
+  cli
+    .command("simulate")
+    .description(
+      "Run the engine against a modelled system (examples/scenarios/*.yaml); the same seed gives the same output.",
+    )
+    .argument("<scenario>", "a scenario file")
+    .option("--seed <n>", "override the scenario's seed")
+    .option("--json", "print the summary and timeline as JSON")
+    .option("--out <dir>", "write an SVG chart and the PR bodies there")
+    .action((file: string, opts: { seed?: string; json?: boolean; out?: string }) =>
+      run(simulateCommand(file, opts, io)),
     );
   return cli;
 }

@@ -1,0 +1,39 @@
+import { z } from "zod";
+import { uniform } from "./random.js";
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+
+export const loadSchema = z
+  .strictObject({
+    pattern: z.enum(["flat", "diurnal", "weekly", "spikes", "trend", "step"]).default("flat"),
+    /** Peak-to-mean amplitude of daily/weekly cycles (0.5 = ±50%). */
+    amplitude: z.number().min(0).max(1).default(0.5),
+    /** trend: growth per day (0.01 = +1%/day); step: the factor after `at`. */
+    rate: z.number().default(0.01),
+    at: z.number().default(0),
+  })
+  .prefault({});
+export type Load = z.infer<typeof loadSchema>;
+
+/** The load multiplier at `t` (1 = nominal), `elapsed` ms after the scenario's start. */
+export function loadAt(load: Load, seed: number, elapsed: number): number {
+  const day = (elapsed % DAY) / DAY;
+  const diurnal = 1 + load.amplitude * Math.sin(2 * Math.PI * (day - 0.25));
+  switch (load.pattern) {
+    case "flat":
+      return 1;
+    case "diurnal":
+      return diurnal;
+    case "weekly": {
+      const weekday = Math.floor(elapsed / DAY) % 7;
+      return diurnal * (weekday >= 5 ? 1 - load.amplitude / 2 : 1);
+    }
+    case "spikes":
+      return 1 + (uniform(seed, "spike", Math.floor(elapsed / HOUR)) < 0.03 ? 2 * load.amplitude : 0);
+    case "trend":
+      return 1 + load.rate * (elapsed / DAY);
+    case "step":
+      return elapsed >= load.at * DAY ? 1 + load.rate : 1;
+  }
+}
