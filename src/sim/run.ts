@@ -261,7 +261,7 @@ export async function simulate(s: Scenario, seed = s.seed): Promise<SimulationRe
       now: t,
       links: {},
     });
-    if (!d || d.decision !== "propose" || d.to === undefined || d.from === undefined) continue;
+    if (d?.decision !== "propose" || d.to === undefined || d.from === undefined) continue;
     const rejected = uniform(seed, "review", t) < s.reviewer.rejectProbability;
     const change = {
       decision: d.id,
