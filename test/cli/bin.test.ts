@@ -13,7 +13,7 @@ describe("the governor binary", () => {
     expect(existsSync(`${root}dist/cli/main.js`)).toBe(true);
   });
 
-  it("runs the README's main command", () => {
+  it("validates the example repository", () => {
     const r = run(["validate", "--repo", "examples/infra"]);
     expect(r.stderr).toBe("");
     expect(r.stdout).toBe(
@@ -34,5 +34,15 @@ describe("the governor binary", () => {
     expect(r.status).toBe(1);
     expect(r.stderr).toContain(':4:5: the key "__proto__" is not allowed: rename or remove it');
     expect(r.stderr).not.toMatch(/\n\s+at .*\(.*:\d+:\d+\)/);
+  });
+
+  it("runs the README's main command: the demo", () => {
+    const out = tmpRepo({});
+    const r = run(["simulate", "examples/scenarios/bad-change.yaml", "--out", out]);
+    expect(r.stderr).toBe("");
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^scenario bad-change \(seed 11, 7d\)\n/);
+    expect(r.stdout).toContain("revert       1 → 2");
+    expect(r.stdout).toMatch(/changes \d+, reverts \d+ \(false 0\), missed regressions 0/);
   });
 });
