@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import { governorApp } from "../../src/app/app.js";
 import { type PrMetadata, parseMetadata, renderMetadata } from "../../src/core/pr/metadata.js";
 import type { RangeQuery, SignalData, SignalSource } from "../../src/core/signals/source.js";
+import { CONFIG, DEPLOYMENT } from "../helpers/app-repo.js";
 import { nock, strictHttp } from "../helpers/http-mock.js";
 
 strictHttp();
@@ -26,17 +27,6 @@ function pushPayload(files = [".github/governor.yml"], ref = "refs/heads/master"
   const commits = [{ ...(push.head_commit as object), id: "c1", added: [], removed: [], modified: files }];
   return { ...push, ref, commits, head_commit: commits[0], installation: { id: 4242, node_id: "x" } };
 }
-
-const CONFIG = `version: 1
-levers:
-  - id: cpu
-    policy: k8s-cpu-request
-    target: {file: apps/d.yaml, kind: Deployment, name: d, container: c, field: resources.requests.cpu}
-    selector: '{pod=~"d-.*"}'
-    bounds: {min: 100m, max: "4"}
-`;
-const DEPLOYMENT =
-  "kind: Deployment\nmetadata: {name: d}\nspec:\n  template:\n    spec:\n      containers:\n        - name: c\n          resources:\n            requests:\n              cpu: 500m\n";
 
 /** Signals answered without Prometheus: CPU usage at `usage` cores, other queries by `other`. */
 type Other = (query: string, t: number) => number | undefined;

@@ -2,19 +2,10 @@ import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { CONFIG, DEPLOYMENT } from "../helpers/app-repo.js";
 import { tmpDir } from "../helpers/tmp-repo.js";
 
 const HERE = new URL(".", import.meta.url).pathname;
-const CONFIG = `version: 1
-levers:
-  - id: cpu
-    policy: k8s-cpu-request
-    target: {file: apps/d.yaml, kind: Deployment, name: d, container: c, field: resources.requests.cpu}
-    selector: '{pod=~"d-.*"}'
-    bounds: {min: 100m, max: "4"}
-`;
-const DEPLOYMENT =
-  "kind: Deployment\nmetadata: {name: d}\nspec:\n  template:\n    spec:\n      containers:\n        - name: c\n          resources:\n            requests:\n              cpu: 500m\n";
 /** Writes of a first proposal: tree, commit, branch, PR, labels, dashboard issue. */
 const WRITES = 6;
 
