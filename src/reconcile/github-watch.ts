@@ -45,6 +45,7 @@ export async function watchMergedChanges(
       return watchVerdict(d.lever, config, p, await collectSignals(endpoint.source, requests), endpoint.url);
     };
     let verdict = await ask(d.plan);
+    if (d.running && verdict.verdict !== "fail") continue; // inside the window, only a breach acts
     let watch = d;
     if (verdict.verdict === "inconclusive" && deps.now >= extended.windowEnd) {
       verdict = await ask(extended);

@@ -468,6 +468,33 @@ describe("the watch after merge", () => {
     await app(0.6, live).receive({ id: "w7", name: "push", payload: pushPayload() as never });
   });
 
+  it("a breach visible inside the window reverts at once; nothing else acts before the window ends", async () => {
+    const mergedRecently = [
+      prNode(12, `b\n${renderMetadata(meta("690m"), KEY)}`, "MERGED", "2026-11-23T09:40:00Z"),
+    ];
+    const appliedRecently = Date.parse("2026-11-23T09:45:00Z");
+    const breach: Other = (q, t) => (q.includes("throttled") ? (t >= appliedRecently ? 0.5 : 0.01) : 0);
+    mockReads(mergedRecently, CONFIG, HEAD);
+    mockCommit({});
+    nock(API)
+      .post("/repos/Codertocat/Hello-World/git/refs", {
+        ref: "refs/heads/governor/revert-cpu",
+        sha: "commit1",
+      })
+      .reply(201, {});
+    nock(API).post("/repos/Codertocat/Hello-World/pulls").reply(201, { number: 14 });
+    nock(API).post("/repos/Codertocat/Hello-World/issues/14/labels").reply(200, []);
+    nock(API)
+      .post("/repos/Codertocat/Hello-World/issues/12/comments", (b) =>
+        b.body.startsWith("❌ **Guardrail breached.**"),
+      )
+      .reply(201, {});
+    await app(0.6, breach).receive({ id: "w8", name: "push", payload: pushPayload() as never });
+    // The same change without a breach: inside its window, no verdict and no write yet.
+    mockReads(mergedRecently, CONFIG, HEAD, dashboard.body);
+    await app(0.6, throttling(0.02)).receive({ id: "w9", name: "push", payload: pushPayload() as never });
+  });
+
   it("inconclusive: waits for the one extension, then holds — never a pass", async () => {
     mockReads(merged(), CONFIG, HEAD);
     await app(0.6, throttling(undefined), APPLIED + 40 * 60_000).receive({

@@ -214,6 +214,37 @@ describe.skipIf(!available)("local mode end to end: real Prometheus, real git", 
     expect(JSON.parse(again.stdout).verdicts[0]).toMatchObject({ reverted: true, note: "already reverted" });
   });
 
+  it("a breach visible before the window ends is reverted at once", async () => {
+    const dir = gitRepo();
+    await run(applyCommand, { repo: dir, now: iso(BASE + 4 * HOUR), commit: true });
+    merge(dir, BASE + 4 * HOUR);
+    // The error ratio regresses from 4h15m; two evaluations later the breach is visible.
+    const v = await run(verifyCommand, {
+      repo: dir,
+      now: iso(BASE + 4 * HOUR + 18 * 60_000),
+      json: true,
+      revert: true,
+    });
+    expect(JSON.parse(v.stdout).verdicts[0]).toMatchObject({
+      verdict: "fail",
+      reverted: true,
+      note: expect.stringMatching(/^breached during the watch window; reverted in [0-9a-f]{12}$/),
+    });
+    expect(readFileSync(join(dir, "apps/d.yaml"), "utf8")).toBe(DEPLOYMENT);
+    // Before the breach, inside the window: nothing to judge yet, nothing reverted.
+    const early = gitRepo();
+    await run(applyCommand, { repo: early, now: iso(BASE + 4 * HOUR), commit: true });
+    merge(early, BASE + 4 * HOUR);
+    const before = await run(verifyCommand, {
+      repo: early,
+      now: iso(BASE + 4 * HOUR + 10 * 60_000),
+      json: true,
+      revert: true,
+    });
+    expect(JSON.parse(before.stdout).verdicts).toEqual([]);
+    expect(readFileSync(join(early, "apps/d.yaml"), "utf8")).not.toBe(DEPLOYMENT);
+  });
+
   it("does not revert a value someone changed since", async () => {
     const dir = gitRepo();
     await run(applyCommand, { repo: dir, now: iso(BASE + 4 * HOUR), commit: true });

@@ -5,7 +5,7 @@ import { formatTrailers, TRAILER } from "../../adapters/git/trailers.js";
 import type { ResolvedLever } from "../../core/config/check-levers.js";
 import { THRASH } from "../../core/engine/thrash.js";
 import type { Verdict } from "../../core/engine/verdict.js";
-import { watchPlan, watchQueries, watchVerdict } from "../../core/engine/watch.js";
+import { watchPlan, watchQueries, watchSoFar, watchVerdict } from "../../core/engine/watch.js";
 import { restoreIn } from "../../core/levers/edit.js";
 import { parseLeverFile } from "../../core/levers/parsed-file.js";
 import type { SignalRequest } from "../../core/signals/requests.js";
@@ -22,7 +22,7 @@ export interface VerifyOptions extends PlanOptions {
 interface Row {
   readonly change: BranchChange;
   readonly verdict: Verdict;
-  readonly note: string;
+  note: string;
   reverted: boolean;
 }
 
@@ -30,6 +30,29 @@ const asRequest = (
   q: { query: string; start: number; end: number; step: number },
   lever: string,
 ): SignalRequest => ({ ...q, lever, name: "watch", kind: "guardrail" });
+
+/** A breach already visible inside the window (only a fail counts before the window ends). */
+async function judgeSoFar(
+  ctx: LocalContext,
+  lever: ResolvedLever,
+  change: BranchChange,
+): Promise<Verdict | undefined> {
+  const p = watchSoFar(
+    watchPlan(lever, ctx.loaded.config, change.appliedAt ?? change.proposedAt, 1),
+    ctx.now,
+  );
+  const verdict = watchVerdict(
+    lever,
+    ctx.loaded.config,
+    p,
+    await collectSignals(
+      ctx.source,
+      watchQueries(p).map((q) => asRequest(q, lever.id)),
+    ),
+    ctx.prometheusUrl,
+  );
+  return verdict.verdict === "fail" ? verdict : undefined;
+}
 
 async function judgeChange(
   ctx: LocalContext,
@@ -116,6 +139,17 @@ export async function verifyCommand(
   let revertsLastHour = changes.filter(
     (c) => c.revertedAt !== undefined && ctx.now - c.revertedAt < 3_600_000,
   ).length;
+  /** --revert: the inverse edit for a failed change, at most 3 reverts an hour. */
+  const maybeRevert = async (row: Row, lever: ResolvedLever) => {
+    if (!options.revert || row.verdict.verdict !== "fail") return;
+    if (revertsLastHour >= THRASH.repoRevertsPerHour) {
+      row.note = `not reverted: ${revertsLastHour} reverts in the last hour already (at most ${THRASH.repoRevertsPerHour}); a metrics problem is more likely — a person decides`;
+      return;
+    }
+    const result = await revert(ctx, lever, row);
+    row.note = row.note ? `${row.note}; ${result}` : result;
+    if (row.reverted) revertsLastHour++;
+  };
   for (const change of latest.values()) {
     const lever = ctx.loaded.levers.find((l) => l.id === change.lever);
     if (!lever) continue;
@@ -131,6 +165,18 @@ export async function verifyCommand(
       continue;
     }
     if (ctx.now < end) {
+      const early = await judgeSoFar(ctx, lever, change);
+      if (early) {
+        const row: Row = {
+          change,
+          verdict: early,
+          note: "breached during the watch window",
+          reverted: false,
+        };
+        await maybeRevert(row, lever);
+        rows.push(row);
+        continue;
+      }
       pending.push(
         `${change.lever}: ${change.from} -> ${change.to} is being watched until ${new Date(end).toISOString()}`,
       );
@@ -138,15 +184,7 @@ export async function verifyCommand(
     }
     const { verdict, note } = await judgeChange(ctx, lever, change);
     const row: Row = { change, verdict, note, reverted: false };
-    if (options.revert && verdict.verdict === "fail") {
-      if (revertsLastHour >= THRASH.repoRevertsPerHour) {
-        (row as { note: string }).note =
-          `not reverted: ${revertsLastHour} reverts in the last hour already (at most ${THRASH.repoRevertsPerHour}); a metrics problem is more likely — a person decides`;
-      } else {
-        (row as { note: string }).note = await revert(ctx, lever, row);
-        if (row.reverted) revertsLastHour++;
-      }
-    }
+    await maybeRevert(row, lever);
     rows.push(row);
   }
   const json = {

@@ -80,3 +80,20 @@ export function watchVerdict(
   const hypothesis = registerHypothesis(lever, config, get(p.hypothesis.baseline));
   return judge(results, effectReport(hypothesis, get(p.hypothesis.window)));
 }
+
+/**
+ * The watch so far: the same questions, with the window cut at `now`. A breach seen before the
+ * window ends fails the change at once (a revert should not wait for the window to run out); a
+ * pass or an inconclusive verdict still needs the whole window.
+ */
+export function watchSoFar(p: WatchPlan, now: number): WatchPlan {
+  const cut = (q: RangeQuery): RangeQuery => ({
+    ...q,
+    end: Math.max(q.start, Math.min(q.end, q.start + Math.floor((now - q.start) / q.step) * q.step)),
+  });
+  return {
+    guardrails: p.guardrails.map((g) => ({ ...g, window: cut(g.window) })),
+    hypothesis: { ...p.hypothesis, window: cut(p.hypothesis.window) },
+    windowEnd: p.windowEnd,
+  };
+}

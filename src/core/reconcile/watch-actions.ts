@@ -1,7 +1,7 @@
 import type { ResolvedLever } from "../config/check-levers.js";
 import type { RepoConfig } from "../config/repo-schema.js";
 import type { Verdict } from "../engine/verdict.js";
-import { type WatchPlan, watchPlan, watchQueries } from "../engine/watch.js";
+import { type WatchPlan, watchPlan, watchQueries, watchSoFar } from "../engine/watch.js";
 import { restoreIn } from "../levers/edit.js";
 import type { ParsedFile } from "../levers/parsed-file.js";
 import { TRAILER } from "../pr/commit-message.js";
@@ -16,6 +16,8 @@ export interface DueWatch {
   readonly plan: WatchPlan;
   /** 2 when the first window was inconclusive and this is the one extension. */
   readonly windows: 1 | 2;
+  /** Still inside its window: only a breach already visible counts (a fail acts at once). */
+  readonly running?: boolean;
 }
 
 const settled = (g: GovernedRequest, reverted: ReadonlySet<string>) =>
@@ -43,6 +45,8 @@ export function dueWatches(
     if (!lever || applied === undefined) continue;
     const first = watchPlan(lever, config, applied, 1);
     if (now >= first.windowEnd) out.push({ governed: g, lever, plan: first, windows: 1 });
+    else if (now > applied)
+      out.push({ governed: g, lever, plan: watchSoFar(first, now), windows: 1, running: true });
   }
   return out;
 }
