@@ -56,17 +56,23 @@ export interface RunningPrometheus {
  */
 export async function startPrometheus(
   openMetrics: string,
-  options: { maxSamples?: number } = {},
+  options: { maxSamples?: number; scrape?: string } = {},
 ): Promise<RunningPrometheus> {
   const dir = mkdtempSync(join(tmpdir(), "governor-prom-"));
   const tsdb = join(dir, "tsdb");
-  writeFileSync(join(dir, "data.om"), openMetrics);
-  writeFileSync(join(dir, "prometheus.yml"), "global:\n  scrape_interval: 1h\nscrape_configs: []\n");
-  await run(
-    findBinary("promtool") as string,
-    ["tsdb", "create-blocks-from", "openmetrics", join(dir, "data.om"), tsdb],
-    { timeout: 60_000 },
-  );
+  // With `scrape` (host:port), Prometheus scrapes that target every second instead of holding blocks.
+  const scrape = options.scrape
+    ? `global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\nscrape_configs:\n  - job_name: demo\n    static_configs: [{targets: ["${options.scrape}"]}]\n`
+    : "global:\n  scrape_interval: 1h\nscrape_configs: []\n";
+  writeFileSync(join(dir, "prometheus.yml"), scrape);
+  if (openMetrics !== "") {
+    writeFileSync(join(dir, "data.om"), openMetrics);
+    await run(
+      findBinary("promtool") as string,
+      ["tsdb", "create-blocks-from", "openmetrics", join(dir, "data.om"), tsdb],
+      { timeout: 60_000 },
+    );
+  }
   const port = await freePort();
   const child: ChildProcess = spawn(
     findBinary("prometheus") as string,
