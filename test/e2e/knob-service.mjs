@@ -21,11 +21,11 @@ createServer((req, res) => {
   if (req.url === "/metrics") {
     const w = workers();
     const lines = ["# TYPE demo_request_duration_seconds histogram"];
-    BUCKETS.forEach((b, i) =>
+    for (const [i, b] of BUCKETS.entries()) {
       lines.push(
         `demo_request_duration_seconds_bucket{le="${b === Number.POSITIVE_INFINITY ? "+Inf" : b}"} ${counts[i]}`,
-      ),
-    );
+      );
+    }
     lines.push(`demo_request_duration_seconds_sum ${sum}`, `demo_request_duration_seconds_count ${total}`);
     lines.push(
       "# TYPE demo_workers gauge",
