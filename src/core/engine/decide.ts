@@ -22,7 +22,7 @@ import {
 } from "./gate.js";
 import type { HpaInfo } from "./hpa.js";
 import { registerHypothesis, rollbackPlan, watchedGuardrails } from "./hypothesis.js";
-import type { Ledger, LedgerHold } from "./ledger.js";
+import { currentSince, type Ledger, type LedgerHold } from "./ledger.js";
 import { recommend } from "./strategies.js";
 
 export interface DecideInput {
@@ -107,6 +107,7 @@ export function decide(input: DecideInput): Decision {
     current: current ?? lever.min,
     samples,
     step: lever.stepValue,
+    currentSince: currentSince(input.ledger, lever.id, from),
   });
   const noChange = (reason: string, rationale: string): Decision => ({
     ...base,

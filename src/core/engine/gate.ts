@@ -7,7 +7,7 @@ import { fromMagnitude, magnitude } from "../values/arith.js";
 import { compareValues, type LeverValue } from "../values/value.js";
 import type { Check } from "./decision.js";
 import { conflictingHpa, type HpaInfo } from "./hpa.js";
-import { changeTime, type Direction, type Ledger, type LedgerHold } from "./ledger.js";
+import { changeTime, type Direction, type Ledger, type LedgerHold, lastMoved } from "./ledger.js";
 
 /** The share of a lookback that must hold real samples before a value may change. */
 export const MIN_COVERAGE = 0.9;
@@ -124,17 +124,20 @@ export function cooldownChecks(
 ): Check[] {
   const cooldown = ms(lever.cooldown);
   const mine = ledger.changes.filter((c) => c.lever === lever.id);
-  const last = mine.filter((c) => c.state === "applied").sort((a, b) => changeTime(b) - changeTime(a))[0];
+  const last = mine.filter((c) => c.state === "applied").sort((a, b) => lastMoved(b) - lastMoved(a))[0];
   const rejected = mine
     .filter((c) => c.state === "rejected")
     .sort((a, b) => (b.rejectedAt ?? 0) - (a.rejectedAt ?? 0))[0];
   const checks: Check[] = [];
   const since = (t: number) => formatDuration(Math.max(0, now - t));
-  if (last && now - changeTime(last) < cooldown)
+  // A revert moves the value too: the cooldown counts from it.
+  if (last && now - lastMoved(last) < cooldown)
     checks.push(
       fail(
         "cooldown",
-        `last changed ${since(changeTime(last))} ago (${last.from} → ${last.to}); cooldown ${lever.cooldown}`,
+        last.revertedAt !== undefined && last.revertedAt >= changeTime(last)
+          ? `last changed ${since(last.revertedAt)} ago (${last.to} → ${last.from}, a revert); cooldown ${lever.cooldown}`
+          : `last changed ${since(changeTime(last))} ago (${last.from} → ${last.to}); cooldown ${lever.cooldown}`,
       ),
     );
   else if (rejected && now - (rejected.rejectedAt ?? rejected.proposedAt) < cooldown)
@@ -149,7 +152,7 @@ export function cooldownChecks(
       pass(
         "cooldown",
         last
-          ? `last changed ${since(changeTime(last))} ago; cooldown ${lever.cooldown}`
+          ? `last changed ${since(lastMoved(last))} ago; cooldown ${lever.cooldown}`
           : "never changed by Governor",
       ),
     );

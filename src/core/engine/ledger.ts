@@ -58,3 +58,19 @@ export function describeScope(s: HoldScope): string {
 
 /** When a change happened, for cooldowns: when it took effect, else when it was proposed. */
 export const changeTime = (c: LedgerChange): number => c.appliedAt ?? c.proposedAt;
+
+/** When a change last moved its lever's value: when it took effect, or when it was reverted. */
+export const lastMoved = (c: LedgerChange): number => Math.max(changeTime(c), c.revertedAt ?? 0);
+
+/**
+ * When the lever's current value (`current`, as written) took effect, if Governor's own last
+ * change explains it; undefined when a person changed it since or Governor never did.
+ */
+export function currentSince(ledger: Ledger, lever: string, current: string | undefined): number | undefined {
+  const last = ledger.changes
+    .filter((c) => c.lever === lever && c.state === "applied" && c.appliedAt !== undefined)
+    .sort((a, b) => lastMoved(b) - lastMoved(a))[0];
+  if (!last || current === undefined) return undefined;
+  if (last.revertedAt !== undefined) return current === last.from ? last.revertedAt : undefined;
+  return current === last.to ? last.appliedAt : undefined;
+}

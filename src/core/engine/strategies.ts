@@ -15,6 +15,11 @@ export interface StrategyInput {
   /** Samples of each signal the strategy names, already checked for coverage by the gate. */
   readonly samples: ReadonlyMap<string, readonly Sample[]>;
   readonly step?: LeverValue | undefined;
+  /**
+   * When the current value took effect (from the ledger), if Governor knows. An OOM kill before
+   * then happened at an older value and has been answered by the change since.
+   */
+  readonly currentSince?: number | undefined;
 }
 
 const MI = 1024 * 1024;
@@ -52,11 +57,21 @@ function percentile(input: StrategyInput, s: Extract<Strategy, { type: "percenti
   let value = fromMagnitude(type, sized, "up");
   const what = s.quantile === 1 ? "maximum" : `p${fmt(s.quantile * 100)}`;
   let rationale = `${s.signal} ${what} over ${s.lookback} is ${describeMagnitude(type, observed)}; + ${fmt(s.headroom * 100)}% headroom = ${describeMagnitude(type, sized)}`;
-  if (s.oom !== undefined && values(input.samples.get(s.oom)).some((v) => v > 0)) {
+  const kills = (s.oom === undefined ? [] : (input.samples.get(s.oom) ?? [])).filter((p) => p.v > 0);
+  if (kills.length > 0) {
     const current = magnitude(input.current);
-    const bumped = fromMagnitude(type, Math.max(current * OOM_FACTOR, current + OOM_MIN_BUMP_BYTES), "up");
-    if (compareValues(bumped, value) > 0) value = bumped;
-    rationale += `; an OOM kill in the last ${s.lookback} forbids a decrease and asks for at least ×${OOM_FACTOR} and +100Mi (${describeMagnitude(type, magnitude(bumped))})`;
+    const since = input.currentSince;
+    if (since === undefined || kills.some((p) => p.t >= since)) {
+      // VPA's OOM bump, relative to the value the container was killed at.
+      const bumped = fromMagnitude(type, Math.max(current * OOM_FACTOR, current + OOM_MIN_BUMP_BYTES), "up");
+      if (compareValues(bumped, value) > 0) value = bumped;
+      rationale += `; an OOM kill in the last ${s.lookback} at the current value forbids a decrease and asks for at least ×${OOM_FACTOR} and +100Mi (${describeMagnitude(type, magnitude(bumped))})`;
+    } else {
+      // Killed at an older, smaller value that a later change already raised: no further bump,
+      // but no decrease either while the kill is inside the lookback.
+      if (compareValues(input.current, value) > 0) value = input.current;
+      rationale += `; an OOM kill in the last ${s.lookback}, before the current value took effect, forbids a decrease`;
+    }
   }
   return { kind: "value", value, rationale };
 }

@@ -211,6 +211,17 @@ describe("not acting is explained", () => {
       "cooldown",
     ],
     [
+      "a revert moves the value too: the cooldown counts from it",
+      {
+        ledger: {
+          changes: [change({ appliedAt: NOW - 30 * HOUR, verdict: "fail", revertedAt: NOW - 6 * HOUR })],
+          holds: [],
+          resumes: [],
+        },
+      },
+      "cooldown",
+    ],
+    [
       "rejected recently",
       {
         ledger: {
@@ -383,7 +394,36 @@ describe("memory is OOM-aware", () => {
       signals: { working_set: () => 400 * MI, oom: (t) => (t > NOW - DAY ? 1 : 0) },
     });
     expect(d).toMatchObject({ decision: "propose", from: "512Mi", to: "615Mi", direction: "up" });
-    expect(d.rationale).toContain("an OOM kill in the last 7d forbids a decrease");
+    expect(d.rationale).toContain("an OOM kill in the last 7d at the current value forbids a decrease");
+  });
+
+  const memChange = (c: Partial<LedgerChange>) =>
+    change({ lever: "mem", policy: "k8s-memory-request", from: "384Mi", to: "512Mi", ...c });
+  const killedTwoDaysAgo = {
+    working_set: () => 400 * MI,
+    oom: (t: number) => (t > NOW - 3 * DAY && t < NOW - 2 * DAY ? 1 : 0),
+  };
+
+  it("a kill before the current value took effect was answered by that change: no bump, no decrease", () => {
+    const d = decideOne({
+      config: config(MEMORY),
+      signals: killedTwoDaysAgo,
+      ledger: { changes: [memChange({ appliedAt: NOW - DAY })], holds: [], resumes: [] },
+    });
+    expect(d).toMatchObject({ decision: "no-change", from: "512Mi" });
+    expect(d.rationale).toContain("before the current value took effect, forbids a decrease");
+  });
+
+  it.each([
+    ["a kill after the current value took effect", NOW - 4 * DAY, "512Mi"],
+    ["a value a person changed since Governor's change", NOW - DAY, "500Mi"],
+  ])("bumps for %s", (_, appliedAt, to) => {
+    const d = decideOne({
+      config: config(MEMORY),
+      signals: killedTwoDaysAgo,
+      ledger: { changes: [memChange({ appliedAt, to })], holds: [], resumes: [] },
+    });
+    expect(d).toMatchObject({ decision: "propose", from: "512Mi", to: "615Mi", direction: "up" });
   });
 
   it("no OOM data is missing data, not 'no OOM'", () => {
