@@ -6,15 +6,15 @@ import type { ResolvedLever } from "../core/config/check-levers.js";
 import type { RepoConfig } from "../core/config/repo-schema.js";
 import { scoped } from "../core/engine/hypothesis.js";
 import type { PlanInput } from "../core/engine/plan.js";
-import { watchPlan, watchQueries, watchVerdict } from "../core/engine/watch.js";
+import { watchPlan } from "../core/engine/watch.js";
 import { parseMetadata } from "../core/pr/metadata.js";
 import { type ChangeRequest, type GovernedRequest, LABEL } from "../core/reconcile/change-requests.js";
 import { dueWatches, type WatchAction, watchAction } from "../core/reconcile/watch-actions.js";
 import { parseDuration } from "../core/units/duration.js";
 import { magnitude } from "../core/values/arith.js";
 import { parseValue } from "../core/values/value.js";
-import { collectSignals } from "./collect-signals.js";
 import type { Endpoint, ReconcileDeps } from "./github.js";
+import { judgeWatch } from "./judge-watch.js";
 
 /** The App's watch after merge: when a change was applied, its verdict, and what the verdict calls for. */
 
@@ -30,30 +30,21 @@ export async function watchMergedChanges(
   endpoint: Endpoint,
   appliedAt: (g: GovernedRequest) => number | undefined,
 ): Promise<WatchAction[]> {
-  const due = dueWatches(governed, levers, config, appliedAt, deps.now);
   const actions: WatchAction[] = [];
-  for (const d of due) {
-    const applied = appliedAt(d.governed) ?? 0;
-    const extended = watchPlan(d.lever, config, applied, 2);
-    const ask = async (p: typeof extended) => {
-      const requests = watchQueries(p).map((q) => ({
-        ...q,
-        lever: d.lever.id,
-        name: "watch",
-        kind: "guardrail" as const,
-      }));
-      return watchVerdict(d.lever, config, p, await collectSignals(endpoint.source, requests), endpoint.url);
-    };
-    let verdict = await ask(d.plan);
-    if (d.running && verdict.verdict !== "fail") continue; // inside the window, only a breach acts
-    let watch = d;
-    if (verdict.verdict === "inconclusive" && deps.now >= extended.windowEnd) {
-      verdict = await ask(extended);
-      watch = { ...d, plan: extended, windows: 2 };
-    }
+  for (const d of dueWatches(governed, levers, appliedAt, deps.now)) {
+    const outcome = await judgeWatch(endpoint.source, d.lever, config, d.appliedAt, deps.now, endpoint.url);
+    if (!outcome || outcome.kind === "watching") continue; // inside the window, only a breach acts
+    const watch = outcome.kind === "extended" ? d : { ...d, windows: outcome.windows };
     const file = files.get(d.lever.target.file);
     actions.push(
-      watchAction(watch, verdict, extended.windowEnd, deps.now, file?.ok ? file.value : undefined, deps.key),
+      watchAction(
+        watch,
+        outcome.verdict,
+        watchPlan(d.lever, config, d.appliedAt, 2).windowEnd,
+        deps.now,
+        file?.ok ? file.value : undefined,
+        deps.key,
+      ),
     );
   }
   return actions;

@@ -5,11 +5,11 @@ import { formatTrailers, TRAILER } from "../../adapters/git/trailers.js";
 import type { ResolvedLever } from "../../core/config/check-levers.js";
 import { THRASH } from "../../core/engine/thrash.js";
 import type { Verdict } from "../../core/engine/verdict.js";
-import { watchPlan, watchQueries, watchSoFar, watchVerdict } from "../../core/engine/watch.js";
+import { watchPlan } from "../../core/engine/watch.js";
+import type { WatchOutcome } from "../../core/engine/watch-outcome.js";
 import { restoreIn } from "../../core/levers/edit.js";
 import { parseLeverFile } from "../../core/levers/parsed-file.js";
-import type { SignalRequest } from "../../core/signals/requests.js";
-import { collectSignals } from "../../reconcile/collect-signals.js";
+import { judgeWatch } from "../../reconcile/judge-watch.js";
 import type { LocalContext } from "../../reconcile/local.js";
 import type { Io } from "../io.js";
 import { type Env, openLocal } from "../local-context.js";
@@ -26,69 +26,16 @@ interface Row {
   reverted: boolean;
 }
 
-const asRequest = (
-  q: { query: string; start: number; end: number; step: number },
-  lever: string,
-): SignalRequest => ({ ...q, lever, name: "watch", kind: "guardrail" });
-
-/** A breach already visible inside the window (only a fail counts before the window ends). */
-async function judgeSoFar(
-  ctx: LocalContext,
-  lever: ResolvedLever,
-  change: BranchChange,
-): Promise<Verdict | undefined> {
-  const p = watchSoFar(
-    watchPlan(lever, ctx.loaded.config, change.appliedAt ?? change.proposedAt, 1),
-    ctx.now,
-  );
-  const verdict = watchVerdict(
-    lever,
-    ctx.loaded.config,
-    p,
-    await collectSignals(
-      ctx.source,
-      watchQueries(p).map((q) => asRequest(q, lever.id)),
-    ),
-    ctx.prometheusUrl,
-  );
-  return verdict.verdict === "fail" ? verdict : undefined;
-}
-
-async function judgeChange(
-  ctx: LocalContext,
-  lever: ResolvedLever,
-  change: BranchChange,
-): Promise<{ verdict: Verdict; note: string }> {
-  const applied = change.appliedAt ?? change.proposedAt;
-  const first = watchPlan(lever, ctx.loaded.config, applied, 1);
-  const ask = async (p: typeof first) =>
-    watchVerdict(
-      lever,
-      ctx.loaded.config,
-      p,
-      await collectSignals(
-        ctx.source,
-        watchQueries(p).map((q) => asRequest(q, lever.id)),
-      ),
-      ctx.prometheusUrl,
-    );
-  const verdict = await ask(first);
-  if (verdict.verdict !== "inconclusive") return { verdict, note: "" };
-  // Inconclusive: the window is extended once; still inconclusive after that, the lever holds.
-  const extended = watchPlan(lever, ctx.loaded.config, applied, 2);
-  if (ctx.now < extended.windowEnd)
-    return {
-      verdict,
-      note: `inconclusive: the window is extended once, until ${new Date(extended.windowEnd).toISOString()}`,
-    };
-  const again = await ask(extended);
-  return {
-    verdict: again,
-    note:
-      again.verdict === "inconclusive"
-        ? "inconclusive after the extended window: the lever holds (never treated as a pass)"
-        : "judged over the extended window",
-  };
+/** Why a verdict came when it did, for the row's note. */
+function outcomeNote(o: Exclude<WatchOutcome, { kind: "watching" }>): string {
+  if (o.kind === "extended")
+    return `inconclusive: the window is extended once, until ${new Date(o.until).toISOString()}`;
+  if (o.early)
+    return o.windows === 1 ? "breached during the watch window" : "breached during the extended window";
+  if (o.windows === 1) return "";
+  return o.kind === "inconclusive"
+    ? "inconclusive after the extended window: the lever holds (never treated as a pass)"
+    : "judged over the extended window";
 }
 
 async function revert(ctx: LocalContext, lever: ResolvedLever, row: Row): Promise<string> {
@@ -153,8 +100,6 @@ export async function verifyCommand(
   for (const change of latest.values()) {
     const lever = ctx.loaded.levers.find((l) => l.id === change.lever);
     if (!lever) continue;
-    const applied = change.appliedAt ?? change.proposedAt;
-    const end = watchPlan(lever, ctx.loaded.config, applied).windowEnd;
     if (change.revertedAt !== undefined) {
       rows.push({
         change,
@@ -164,26 +109,23 @@ export async function verifyCommand(
       });
       continue;
     }
-    if (ctx.now < end) {
-      const early = await judgeSoFar(ctx, lever, change);
-      if (early) {
-        const row: Row = {
-          change,
-          verdict: early,
-          note: "breached during the watch window",
-          reverted: false,
-        };
-        await maybeRevert(row, lever);
-        rows.push(row);
-        continue;
-      }
+    const applied = change.appliedAt ?? change.proposedAt;
+    const outcome = await judgeWatch(
+      ctx.source,
+      lever,
+      ctx.loaded.config,
+      applied,
+      ctx.now,
+      ctx.prometheusUrl,
+    );
+    if (outcome === undefined || outcome.kind === "watching") {
+      const until = outcome?.until ?? watchPlan(lever, ctx.loaded.config, applied).windowEnd;
       pending.push(
-        `${change.lever}: ${change.from} -> ${change.to} is being watched until ${new Date(end).toISOString()}`,
+        `${change.lever}: ${change.from} -> ${change.to} is being watched until ${new Date(until).toISOString()}`,
       );
       continue;
     }
-    const { verdict, note } = await judgeChange(ctx, lever, change);
-    const row: Row = { change, verdict, note, reverted: false };
+    const row: Row = { change, verdict: outcome.verdict, note: outcomeNote(outcome), reverted: false };
     await maybeRevert(row, lever);
     rows.push(row);
   }

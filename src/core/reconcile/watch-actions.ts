@@ -1,23 +1,18 @@
 import type { ResolvedLever } from "../config/check-levers.js";
-import type { RepoConfig } from "../config/repo-schema.js";
 import type { Verdict } from "../engine/verdict.js";
-import { type WatchPlan, watchPlan, watchQueries, watchSoFar } from "../engine/watch.js";
 import { restoreIn } from "../levers/edit.js";
 import type { ParsedFile } from "../levers/parsed-file.js";
 import { TRAILER } from "../pr/commit-message.js";
 import { type PrMetadata, renderMetadata } from "../pr/metadata.js";
-import type { RangeQuery } from "../signals/source.js";
 import { type GovernedRequest, LABEL } from "./change-requests.js";
 
-/** A merged change whose watch window has ended and which has no verdict yet. */
+/** A merged change that took effect and has no verdict yet: its watch is running or due. */
 export interface DueWatch {
   readonly governed: GovernedRequest;
   readonly lever: ResolvedLever;
-  readonly plan: WatchPlan;
-  /** 2 when the first window was inconclusive and this is the one extension. */
+  readonly appliedAt: number;
+  /** 2 when the verdict was judged over the one extension of an inconclusive window. */
   readonly windows: 1 | 2;
-  /** Still inside its window: only a breach already visible counts (a fail acts at once). */
-  readonly running?: boolean;
 }
 
 const settled = (g: GovernedRequest, reverted: ReadonlySet<string>) =>
@@ -26,11 +21,10 @@ const settled = (g: GovernedRequest, reverted: ReadonlySet<string>) =>
   g.request.labels.includes(LABEL.needsHuman) ||
   reverted.has(g.meta.decision);
 
-/** The merged changes that are due for a verdict at `now`, and the questions each one asks. */
+/** The merged changes being watched at `now`. */
 export function dueWatches(
   governed: readonly GovernedRequest[],
   levers: readonly ResolvedLever[],
-  config: RepoConfig,
   appliedAt: (g: GovernedRequest) => number | undefined,
   now: number,
 ): DueWatch[] {
@@ -42,17 +36,10 @@ export function dueWatches(
     if (g.meta.kind !== "change" || g.request.mergedAt === undefined || settled(g, reverted)) continue;
     const lever = levers.find((l) => l.id === g.meta.lever);
     const applied = appliedAt(g);
-    if (!lever || applied === undefined) continue;
-    const first = watchPlan(lever, config, applied, 1);
-    if (now >= first.windowEnd) out.push({ governed: g, lever, plan: first, windows: 1 });
-    else if (now > applied)
-      out.push({ governed: g, lever, plan: watchSoFar(first, now), windows: 1, running: true });
+    if (lever && applied !== undefined && now > applied)
+      out.push({ governed: g, lever, appliedAt: applied, windows: 1 });
   }
   return out;
-}
-
-export function dueQueries(due: readonly DueWatch[], extended: (d: DueWatch) => WatchPlan): RangeQuery[] {
-  return due.flatMap((d) => [...watchQueries(d.plan), ...watchQueries(extended(d))]);
 }
 
 export type WatchAction =
