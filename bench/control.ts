@@ -8,7 +8,7 @@
  */
 import { readFileSync } from "node:fs";
 import { parse } from "yaml";
-import { simulate } from "../src/sim/run.js";
+import { type SimulationResult, simulate } from "../src/sim/run.js";
 import { type Scenario, scenarioSchema } from "../src/sim/scenario.js";
 import { table } from "./table.js";
 
@@ -21,6 +21,12 @@ const scenario = (name: string, over: Record<string, unknown> = {}): Scenario =>
     ...over,
   });
 
+async function run(s: Scenario, seed: number): Promise<SimulationResult> {
+  const r = await simulate(s, seed);
+  if (!r.ok) throw new Error(r.error);
+  return r.value;
+}
+
 const rows: string[][] = [];
 const t0 = performance.now();
 
@@ -28,7 +34,7 @@ const t0 = performance.now();
 let aaChanges = 0;
 let aaFalse = 0;
 for (let seed = 1; seed <= SEEDS; seed++) {
-  const r = await simulate(scenario("aa-noise", { duration: "7d" }), seed);
+  const r = await run(scenario("aa-noise", { duration: "7d" }), seed);
   aaChanges += r.summary.changes;
   aaFalse += r.summary.falseReverts;
 }
@@ -45,7 +51,7 @@ let bad = 0;
 let caught = 0;
 const delays: number[] = [];
 for (let seed = 1; seed <= SEEDS; seed++) {
-  const r = await simulate(scenario("bad-change", { duration: "3d" }), seed);
+  const r = await run(scenario("bad-change", { duration: "3d" }), seed);
   const merges = r.timeline.filter((e) => e.event === "merge");
   const reverts = r.timeline.filter((e) => e.event === "revert");
   bad += r.summary.changes;
@@ -73,7 +79,7 @@ for (const [label, load] of [
   let reversals = 0;
   let changes = 0;
   for (let seed = 1; seed <= SEEDS; seed++) {
-    const r = await simulate(scenario("pool-size-queueing", { duration: "30d", noise: 0.15, load }), seed);
+    const r = await run(scenario("pool-size-queueing", { duration: "30d", noise: 0.15, load }), seed);
     reversals += r.summary.reversals;
     changes += r.summary.changes;
   }

@@ -1,49 +1,112 @@
-import type { SimulationResult } from "./run.js";
+import { describeMagnitude } from "../core/engine/strategies.js";
+import type { SimEventKind, SimulationResult } from "./run.js";
 
-const W = 960;
-const H = 420;
-const PAD = { left: 60, right: 60, top: 40, bottom: 40 };
-const COLORS: Record<string, string> = {
-  propose: "#888",
-  merge: "#2a7",
-  revert: "#d33",
-  fail: "#d33",
-  pass: "#2a7",
-  reject: "#a70",
-  inconclusive: "#a70",
+/**
+ * The picture of a run, for a person: on top the lever's value against what it must cover (in the
+ * lever's unit), below the plant's true p99 latency with incidents shaded, and every event of
+ * Governor's marked across both — so a revert can be seen next to the regression that caused it.
+ */
+const W = 1000;
+const LEFT = 90;
+const RIGHT = 30;
+const TOP = { y: 62, h: 200 };
+const BOTTOM = { y: 310, h: 150 };
+const H = 520;
+const DAY = 86_400_000;
+
+const MARK: Partial<Record<SimEventKind, { color: string; label: string }>> = {
+  propose: { color: "#8b949e", label: "P" },
+  merge: { color: "#1f6feb", label: "M" },
+  pass: { color: "#2da44e", label: "✓" },
+  fail: { color: "#cf222e", label: "✗" },
+  revert: { color: "#cf222e", label: "↺" },
+  reject: { color: "#bf8700", label: "R" },
+  inconclusive: { color: "#bf8700", label: "?" },
+  extended: { color: "#bf8700", label: "+" },
 };
 
 const esc = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/"/g, "&quot;");
+const fmt = (x: number) => Number(x.toPrecision(3)).toString();
+type Series = ReadonlyArray<readonly [number, number]>;
 
-/** One SVG: the lever's value (left axis) and the plant's latency (right axis) over the run, events marked. */
 export function renderChart(name: string, r: SimulationResult): string {
   const t0 = r.values[0]?.[0] ?? 0;
-  const t1 = r.values.at(-1)?.[0] ?? t0 + 1;
-  const x = (t: number) => PAD.left + ((t - t0) / Math.max(1, t1 - t0)) * (W - PAD.left - PAD.right);
-  const scale = (series: ReadonlyArray<readonly [number, number]>) => {
-    const max = Math.max(...series.map(([, v]) => v), 1e-9) * 1.1;
-    return (v: number) => H - PAD.bottom - (v / max) * (H - PAD.top - PAD.bottom);
-  };
-  const yv = scale(r.values);
-  const yl = scale(r.latency);
-  const line = (series: ReadonlyArray<readonly [number, number]>, y: (v: number) => number) =>
-    series.map(([t, v]) => `${x(t).toFixed(1)},${y(v).toFixed(1)}`).join(" ");
-  const marks = r.timeline
-    .filter((e) => e.event !== "propose")
-    .map((e) => {
-      const at = x(Date.parse(e.t)).toFixed(1);
-      return `<line x1="${at}" x2="${at}" y1="${PAD.top}" y2="${H - PAD.bottom}" stroke="${COLORS[e.event] ?? "#999"}" stroke-dasharray="3,3"><title>${esc(`${e.t} ${e.event}: ${e.detail}`)}</title></line>`;
-    });
-  const days = Math.round((t1 - t0) / 86_400_000);
+  const t1 = (r.values.at(-1)?.[0] ?? t0) + (r.values.length > 1 ? (r.values[1]?.[0] ?? t0) - t0 : DAY);
+  const x = (t: number) => LEFT + ((t - t0) / Math.max(1, t1 - t0)) * (W - LEFT - RIGHT);
+  const yScale = (panel: { y: number; h: number }, max: number) => (v: number) =>
+    panel.y + panel.h - (v / max) * panel.h;
+  const top = Math.max(...r.values.map(([, v]) => v), ...r.demand.map(([, v]) => v), 1e-9) * 1.1;
+  const bottom = Math.max(...r.latency.map(([, v]) => v), 1e-9) * 1.1;
+  const yTop = yScale(TOP, top);
+  const yBottom = yScale(BOTTOM, bottom);
+  const step = (s: Series, y: (v: number) => number) =>
+    s
+      .map(
+        ([t, v], i) =>
+          `${i === 0 ? "" : `${x(t).toFixed(1)},${y(s[i - 1]?.[1] ?? v).toFixed(1)} `}${x(t).toFixed(1)},${y(v).toFixed(1)}`,
+      )
+      .join(" ");
+  const line = (s: Series, y: (v: number) => number) =>
+    s.map(([t, v]) => `${x(t).toFixed(1)},${y(v).toFixed(1)}`).join(" ");
+  const unit = (v: number) => describeMagnitude(r.valueType, v);
+  const axis = (panel: { y: number; h: number }, max: number, label: (v: number) => string) =>
+    [0, 0.5, 1]
+      .map((f) => {
+        const y = panel.y + panel.h - f * panel.h;
+        return `<line x1="${LEFT}" x2="${W - RIGHT}" y1="${y}" y2="${y}" stroke="#eaeef2"/><text x="${LEFT - 6}" y="${y + 4}" text-anchor="end" fill="#57606a">${esc(label(f * max))}</text>`;
+      })
+      .join("\n");
+  const days = Math.round((t1 - t0) / DAY);
+  const every = Math.max(1, Math.ceil(days / 15));
+  const ticks = Array.from({ length: Math.floor(days / every) + 1 }, (_, i) => i * every)
+    .map(
+      (d) =>
+        `<line x1="${x(t0 + d * DAY)}" x2="${x(t0 + d * DAY)}" y1="${BOTTOM.y + BOTTOM.h}" y2="${BOTTOM.y + BOTTOM.h + 4}" stroke="#57606a"/><text x="${x(t0 + d * DAY)}" y="${BOTTOM.y + BOTTOM.h + 18}" text-anchor="middle" fill="#57606a">day ${d}</text>`,
+    )
+    .join("\n");
+  const slot = (r.values[1]?.[0] ?? t0 + DAY) - t0;
+  const incidents = r.incidents
+    .map((v, i) => (v > 0 ? r.latency[i]?.[0] : undefined))
+    .filter((t): t is number => t !== undefined)
+    .map(
+      (t) =>
+        `<rect x="${x(t).toFixed(1)}" y="${BOTTOM.y}" width="${Math.max(1, x(t + slot) - x(t)).toFixed(1)}" height="${BOTTOM.h}" fill="#ffebe9"/>`,
+    );
+  const gaps = r.gaps.map(
+    ([from, to]) =>
+      `<rect x="${x(from).toFixed(1)}" y="${BOTTOM.y}" width="${Math.max(1, x(to) - x(from)).toFixed(1)}" height="${BOTTOM.h}" fill="#eaeef2"><title>no data from the plant's metrics</title></rect>`,
+  );
+  const marks = r.timeline.flatMap((e, i) => {
+    const m = MARK[e.event];
+    if (!m) return [];
+    const at = x(Date.parse(e.t)).toFixed(1);
+    const row = TOP.y - 8 - (i % 2) * 12;
+    return [
+      `<g><title>${esc(`${e.t.slice(0, 16).replace("T", " ")} ${e.event}: ${e.detail}`)}</title><line x1="${at}" x2="${at}" y1="${row + 2}" y2="${BOTTOM.y + BOTTOM.h}" stroke="${m.color}" stroke-dasharray="2,3" opacity="0.7"/><text x="${at}" y="${row}" text-anchor="middle" fill="${m.color}" font-weight="bold">${m.label}</text></g>`,
+    ];
+  });
+  const legend = Object.entries(MARK)
+    .map(
+      ([event, m], i) =>
+        `<text x="${LEFT + i * 105}" y="${H - 12}" fill="${m?.color}">${m?.label} ${event}</text>`,
+    )
+    .join("");
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" font-family="sans-serif" font-size="12">
 <rect width="${W}" height="${H}" fill="white"/>
-<text x="${PAD.left}" y="24" font-size="15">${esc(name)}: lever value (blue) and p99 latency (orange) over ${days} days</text>
-<line x1="${PAD.left}" x2="${W - PAD.right}" y1="${H - PAD.bottom}" y2="${H - PAD.bottom}" stroke="#333"/>
+<text x="${LEFT}" y="16" font-size="15" font-weight="bold">${esc(name)}: ${days} simulated days</text>
+${axis(TOP, top, unit)}
+${axis(BOTTOM, bottom, (v) => `${fmt(v)} s`)}
+${incidents.join("\n")}
+${gaps.join("\n")}
+<text x="${LEFT + 4}" y="${TOP.y + 14}" fill="#1f6feb">lever value</text><text x="${LEFT + 90}" y="${TOP.y + 14}" fill="#8b949e">what it must cover (true demand)</text>
+<text x="${LEFT + 4}" y="${BOTTOM.y + 14}" fill="#bc4c00">true p99 latency</text><text x="${LEFT + 120}" y="${BOTTOM.y + 14}" fill="#cf222e">red: incident (throttled, OOM-killed, queue overflowing)</text>${gaps.length > 0 ? `<text x="${LEFT + 470}" y="${BOTTOM.y + 14}" fill="#57606a">grey: no metrics (gap)</text>` : ""}
+<polyline fill="none" stroke="#8b949e" stroke-width="1" points="${line(r.demand, yTop)}"/>
+<polyline fill="none" stroke="#1f6feb" stroke-width="2.5" points="${step(r.values, yTop)}"/>
+<polyline fill="none" stroke="#bc4c00" stroke-width="1.5" points="${line(r.latency, yBottom)}"/>
+<line x1="${LEFT}" x2="${W - RIGHT}" y1="${BOTTOM.y + BOTTOM.h}" y2="${BOTTOM.y + BOTTOM.h}" stroke="#57606a"/>
+${ticks}
 ${marks.join("\n")}
-<polyline fill="none" stroke="#1f6feb" stroke-width="2" points="${line(r.values, yv)}"/>
-<polyline fill="none" stroke="#f0883e" stroke-width="1.5" points="${line(r.latency, yl)}"/>
-<text x="${PAD.left}" y="${H - 12}">day 0</text><text x="${W - PAD.right - 40}" y="${H - 12}">day ${days}</text>
-<text x="${W - PAD.right - 330}" y="${H - 12}" fill="#2a7">merge / pass</text><text x="${W - PAD.right - 230}" y="${H - 12}" fill="#d33">fail / revert</text><text x="${W - PAD.right - 140}" y="${H - 12}" fill="#a70">reject</text>
+${legend}
 </svg>
 `;
 }

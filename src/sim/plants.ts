@@ -45,8 +45,9 @@ function erlangC(c: number, a: number): number {
 
 /**
  * The plant's series at load `load` with the lever at `value` (cores, bytes, or workers):
- * names match the built-in policies' signals, plus `latency`, `cost`, and `incident` (1 when the
- * plant is in trouble: throttled, OOM-killed, or queueing out of control).
+ * names match the built-in policies' signals, plus `latency`, `cost`, `demand` (what the lever
+ * must cover, in its own unit: cores used, bytes of working set, busy workers) and `incident`
+ * (1 when the plant is in trouble: throttled, OOM-killed, or queueing out of control).
  */
 export function plantSeries(plant: Plant, load: number, value: number): Record<string, number> {
   switch (plant.type) {
@@ -56,6 +57,7 @@ export function plantSeries(plant: Plant, load: number, value: number): Record<s
       const throttling = Math.max(0, Math.min(1, (ratio - 0.9) / 0.5));
       return {
         usage,
+        demand: usage,
         throttling,
         latency: plant.latency * (1 + 3 * throttling),
         cost: value,
@@ -67,6 +69,7 @@ export function plantSeries(plant: Plant, load: number, value: number): Record<s
       const oom = ws > value * plant.limitRatio ? 1 : 0;
       return {
         working_set: Math.min(ws, value * plant.limitRatio),
+        demand: ws,
         oom,
         latency: plant.latency * (1 + 5 * oom),
         cost: value,
@@ -83,7 +86,7 @@ export function plantSeries(plant: Plant, load: number, value: number): Record<s
       const wait =
         rho >= 1 ? 10 : waits > 0.01 ? Math.log(waits / 0.01) / (c * plant.serviceRate - lambda) : 0;
       const latency = Math.min(10, 1 / plant.serviceRate + wait);
-      return { latency, saturation: Math.min(1, rho), cost: c, incident: rho >= 0.98 ? 1 : 0 };
+      return { latency, saturation: Math.min(1, rho), demand: a, cost: c, incident: rho >= 0.98 ? 1 : 0 };
     }
   }
 }

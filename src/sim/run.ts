@@ -1,310 +1,278 @@
 import { readBuiltinPolicies } from "../adapters/fs/read-repo-config.js";
-import type { ResolvedLever } from "../core/config/check-levers.js";
-import { CONFIG_PATH, loadRepoConfig } from "../core/config/load-repo-config.js";
-import type { RepoConfig } from "../core/config/repo-schema.js";
-import type { LedgerChange } from "../core/engine/ledger.js";
+import type { Decision } from "../core/engine/decision.js";
+import type { Ledger, LedgerChange } from "../core/engine/ledger.js";
 import { plan } from "../core/engine/plan.js";
-import { watchPlan, watchQueries, watchVerdict } from "../core/engine/watch.js";
-import { restoreIn, writeIn } from "../core/levers/edit.js";
+import { readIn, restoreIn, writeIn } from "../core/levers/edit.js";
 import { parseLeverFile } from "../core/levers/parsed-file.js";
 import { prTitle, renderPrBody } from "../core/pr/body.js";
-import { parseSelector, scopeQuery } from "../core/promql/scope.js";
+import { err, ok, type Result } from "../core/result.js";
 import { signalRequests } from "../core/signals/requests.js";
-import type { RangeQuery, SignalData, SignalSource } from "../core/signals/source.js";
-import { parseDuration } from "../core/units/duration.js";
 import { magnitude } from "../core/values/arith.js";
-import { parseValue } from "../core/values/value.js";
+import { type EditableType, parseValue } from "../core/values/value.js";
 import { collectSignals } from "../reconcile/collect-signals.js";
-import { loadAt } from "./load.js";
-import { plantSeries } from "./plants.js";
-import { gaussian, uniform } from "./random.js";
+import { judgeWatch } from "../reconcile/judge-watch.js";
+import { uniform } from "./random.js";
+import { FILE, SELECTOR, simRepository } from "./repository.js";
 import type { Scenario } from "./scenario.js";
+import { type Summary, summarize } from "./summary.js";
+import { ms, World } from "./world.js";
 
-const ms = (d: string) => {
-  const r = parseDuration(d);
-  return r.ok ? r.value : 0;
-};
-const SELECTOR = '{job="sim"}';
-const FILE = "app.yaml";
+export type SimEventKind =
+  | "propose"
+  | "update"
+  | "close"
+  | "reject"
+  | "merge"
+  | "pass"
+  | "fail"
+  | "extended"
+  | "inconclusive"
+  | "revert"
+  | "blocked";
 
 export interface TimelineEvent {
   readonly t: string;
-  readonly event: "propose" | "reject" | "merge" | "applied" | "pass" | "fail" | "inconclusive" | "revert";
+  readonly event: SimEventKind;
   readonly detail: string;
 }
 
-export interface Summary {
-  readonly changes: number;
-  readonly reverts: number;
-  readonly falseReverts: number;
-  readonly missedRegressions: number;
-  readonly reversals: number;
-  readonly incidents: number;
-  readonly target: { readonly before: number; readonly after: number };
-  readonly cost: { readonly before: number; readonly after: number };
+/** One proposal's life: the ledger at any time is a view of these, as the App reads its PRs. */
+export interface SimChange {
+  readonly decision: string;
+  readonly policy: string;
+  readonly from: string;
+  to: string;
+  direction: "up" | "down";
+  readonly proposedAt: number;
+  /** When the simulated reviewer acts: merges, or rejects. */
+  readonly reviewAt: number;
+  readonly rejected: boolean;
+  reviewed?: boolean;
+  /** Closed unmerged by Governor because its decision no longer held (not a rejection). */
+  closedAt?: number;
+  appliedAt?: number;
+  verdict?: "pass" | "fail" | "inconclusive";
+  extended?: boolean;
+  revertedAt?: number;
+  /** Whether the change truly made the plant worse (known to the simulator, not to Governor). */
+  harmful?: boolean;
 }
 
 export interface SimulationResult {
   readonly summary: Summary;
   readonly timeline: readonly TimelineEvent[];
-  /** The lever's value over time (for charts), and the PR bodies Governor wrote. */
+  readonly changes: readonly SimChange[];
+  /** Per evaluation: the lever's value in effect and the plant's true p99 latency (for charts). */
   readonly values: ReadonlyArray<readonly [number, number]>;
   readonly latency: ReadonlyArray<readonly [number, number]>;
+  /** What the lever must cover, in its unit (cores used, working set, busy workers), and incidents (0/1). */
+  readonly demand: ReadonlyArray<readonly [number, number]>;
+  readonly incidents: readonly number[];
+  /** The injected gaps in the metrics, as [from, to]. */
+  readonly gaps: ReadonlyArray<readonly [number, number]>;
+  readonly valueType: EditableType;
+  /** The value as written in the file, at the start and at the end. */
+  readonly written: { readonly before: string; readonly after: string };
+  /** The last evaluation's decision: why the lever is where it is. */
+  readonly last: string;
   readonly prBodies: ReadonlyArray<{ readonly t: number; readonly title: string; readonly body: string }>;
 }
 
-/** The repository the simulated Governor tunes: one manifest or values file and its config. */
-function repository(s: Scenario): { config: string; file: string } {
-  const kube = s.plant.type !== "queue";
-  const field = s.plant.type === "memory-service" ? "resources.requests.memory" : "resources.requests.cpu";
-  const file = kube
-    ? `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: sim\nspec:\n  template:\n    spec:\n      containers:\n        - name: app\n          resources:\n            requests:\n              ${field.split(".").pop()}: ${String(s.lever.initial)}\n`
-    : `pool:\n  size: ${String(s.lever.initial)}\n`;
-  const target = kube
-    ? `{file: ${FILE}, kind: Deployment, name: sim, container: app, field: ${field}}`
-    : `{file: ${FILE}, path: pool.size}`;
-  const guardrails = s.guardrails.map(
-    (g) =>
-      `  - {name: ${g.name}, query: 'max(sim_${g.series})'${g.max !== undefined ? `, max: ${g.max}` : ""}${g.maxIncrease !== undefined ? `, maxIncrease: ${g.maxIncrease}` : ""}}`,
-  );
-  const config = [
-    "version: 1",
-    "limits: {maxChangesPerDay: 100, maxOpenPullRequests: 10}",
-    `watch: {window: ${s.watch.window}, interval: ${s.watch.interval}, appliedWhen: {merged: ${s.deployDelay}}}`,
-    `guardrails:${guardrails.length === 0 ? " []" : `\n${guardrails.join("\n")}`}`,
-    "levers:",
-    `  - id: sim`,
-    `    policy: ${s.lever.policy}`,
-    `    target: ${target}`,
-    `    selector: '${SELECTOR}'`,
-    `    bounds: {min: ${JSON.stringify(String(s.lever.bounds.min))}, max: ${JSON.stringify(String(s.lever.bounds.max))}}`,
-    `    maxStep: ${s.lever.maxStep}`,
-    `    cooldown: ${s.lever.cooldown}`,
-    ...(s.lever.step !== undefined ? [`    step: ${JSON.stringify(String(s.lever.step))}`] : []),
-    `    params: ${JSON.stringify(s.lever.params)}`,
-  ].join("\n");
-  return { config: `${config}\n`, file };
+function ledgerAt(changes: readonly SimChange[], t: number): Ledger {
+  const view = (c: SimChange): LedgerChange => {
+    const base = { ...c, lever: "sim" };
+    if (c.reviewAt > t) return { ...base, state: "open" };
+    if (c.rejected) return { ...base, state: "rejected", rejectedAt: c.reviewAt };
+    return { ...base, state: "applied", appliedAt: (c.appliedAt ?? t + 1) <= t ? c.appliedAt : undefined };
+  };
+  return { changes: changes.filter((c) => c.closedAt === undefined).map(view), holds: [], resumes: [] };
 }
 
-/** Runs a scenario: the real engine against a modelled system, deterministic for a seed. */
-export async function simulate(s: Scenario, seed = s.seed): Promise<SimulationResult> {
-  const repo = repository(s);
-  const loaded = loadRepoConfig({
-    config: { path: CONFIG_PATH, bytes: new TextEncoder().encode(repo.config) },
-    repoPolicies: [],
-    builtinPolicies: await readBuiltinPolicies(),
-  });
-  if (!loaded.loaded)
-    throw new Error(`scenario ${s.name}: ${loaded.diagnostics.map((d) => d.message).join("; ")}`);
-  const config: RepoConfig = loaded.loaded.config;
-  const lever = loaded.loaded.levers[0] as ResolvedLever;
+/**
+ * Runs a scenario: the real engine, watch and lever editing against a modelled system, tick by
+ * tick, with a simulated reviewer and deployer. Deterministic for a seed: every random draw is
+ * a hash of (seed, stream, time).
+ */
+export async function simulate(s: Scenario, seed = s.seed): Promise<Result<SimulationResult>> {
+  const repo = simRepository(s, await readBuiltinPolicies());
+  if (!repo.ok) return repo;
+  const { config, lever } = repo.value;
   const type = lever.policyDef.valueType;
+  const initial = parseValue(type, s.lever.initial);
+  if (!initial.ok) return err(`scenario ${s.name}: lever.initial: ${initial.error}`);
   const start = Date.parse(s.start);
   const end = start + ms(s.duration);
-  const step = ms(s.evaluateEvery);
-  const window = ms(s.watch.window);
-  const badChange = s.inject.find((i) => i.type === "bad-change");
+  const deploy = ms(s.deployDelay);
+  const badChange = s.inject.some((i) => i.type === "bad-change");
+  const world = new World(s, seed, start, magnitude(initial.value), lever, SELECTOR);
 
-  // Which plant series each scoped query reads.
-  const matchers = parseSelector(SELECTOR);
-  const seriesOf = new Map<string, string>();
-  const scope = (q: string) => (matchers.ok ? scopeQuery(q, matchers.value) : { ok: false as const });
-  for (const [name, q] of Object.entries(lever.policyDef.signals)) {
-    const scoped = scope(q);
-    if (scoped.ok) seriesOf.set(scoped.value, name);
-  }
-  for (const g of s.guardrails) {
-    const scoped = scope(`max(sim_${g.series})`);
-    if (scoped.ok) seriesOf.set(scoped.value, g.series);
-  }
-
-  let text = repo.file;
-  const initialValue = parseValue(type, s.lever.initial);
-  if (!initialValue.ok) throw new Error(`scenario ${s.name}: lever.initial: ${initialValue.error}`);
-  const history: Array<{ at: number; value: number; bad: boolean }> = [
-    { at: Number.NEGATIVE_INFINITY, value: magnitude(initialValue.value), bad: false },
-  ];
-  const valueAt = (t: number) =>
-    history.filter((h) => h.at <= t).at(-1) ?? (history[0] as { value: number; bad: boolean });
-  const truth = (t: number, value?: number): Record<string, number> & { latency: number } => {
-    const elapsed = t - start;
-    const series = plantSeries(s.plant, loadAt(s.load, seed, elapsed), value ?? valueAt(t).value);
-    let factor = 1;
-    for (const i of s.inject)
-      if (i.type === "regression" && elapsed >= ms(i.from) && elapsed < ms(i.to)) factor *= 1 + i.effect;
-    if (badChange && value === undefined && valueAt(t).bad) factor *= 1 + badChange.effect;
-    return { ...series, latency: (series.latency ?? 0) * factor };
-  };
-  const source: SignalSource = {
-    range: async (q: RangeQuery): Promise<SignalData> => {
-      const name = seriesOf.get(q.query);
-      if (!name)
-        return { status: "missing", kind: "empty", reason: "no such series in the plant", warnings: [] };
-      const samples = [];
-      for (let t = q.start; t <= q.end; t += q.step) {
-        const elapsed = t - start;
-        if (s.inject.some((i) => i.type === "gap" && elapsed >= ms(i.from) && elapsed < ms(i.to))) continue;
-        const v = truth(t)[name];
-        if (v === undefined) continue;
-        const noisy =
-          name === "oom" || name === "incident"
-            ? v
-            : Math.max(0, v * (1 + s.noise * gaussian(seed, name, t)));
-        samples.push({ t, v: noisy });
-      }
-      return samples.length > 0
-        ? { status: "ok", samples, warnings: [], dropped: 0 }
-        : { status: "missing", kind: "empty", reason: "no data", warnings: [] };
-    },
-    instant: async () => ({ status: "missing", kind: "empty", reason: "unused", warnings: [] }),
-  };
-
-  const changes: Array<LedgerChange & { mergeAt?: number; toText: string; harmful?: boolean }> = [];
+  let text = repo.value.file;
+  const changes: SimChange[] = [];
   const timeline: TimelineEvent[] = [];
   const prBodies: Array<{ t: number; title: string; body: string }> = [];
-  const ev = (t: number, event: TimelineEvent["event"], detail: string) =>
-    timeline.push({ t: new Date(t).toISOString(), event, detail });
-  let incidents = 0;
   const values: Array<[number, number]> = [];
   const latency: Array<[number, number]> = [];
-
-  for (let t = start; t < end; t += step) {
-    const truthNow = truth(t);
-    incidents += truthNow.incident ?? 0;
-    values.push([t, valueAt(t).value]);
-    latency.push([t, truthNow.latency]);
-    // 1. The reviewer's merges, and the deployer.
-    for (const c of changes) {
-      if (c.state !== "open" || c.mergeAt === undefined || c.mergeAt > t) continue;
-      const parsed = parseLeverFile(text, FILE);
-      const to = parseValue(type, c.toText);
-      const written = parsed.ok && to.ok ? writeIn(parsed.value, lever.target, to.value) : undefined;
-      if (!written?.ok || !to.ok) continue;
-      text = written.value.text;
-      Object.assign(c, { state: "applied", appliedAt: c.mergeAt + ms(s.deployDelay) });
-      history.push({ at: c.appliedAt as number, value: magnitude(to.value), bad: badChange !== undefined });
-      history.sort((a, b) => a.at - b.at);
-      ev(c.mergeAt, "merge", `${c.from} → ${c.to}`);
+  const demand: Array<[number, number]> = [];
+  const incidents: number[] = [];
+  const ev = (t: number, event: SimEventKind, detail: string) =>
+    timeline.push({ t: new Date(t).toISOString(), event, detail });
+  const pr = (t: number, d: Decision) =>
+    prBodies.push({ t, title: prTitle(d), body: renderPrBody(d, s.watch.window) });
+  const edit = (c: SimChange, to: string) => {
+    const parsed = parseLeverFile(text, FILE);
+    const value = parseValue(type, to);
+    return parsed.ok && value.ok ? { parsed: parsed.value, value: value.value } : undefined;
+  };
+  /** Harm, as only the simulator can know it: the plant over the watch window with each value. */
+  const harmful = (c: SimChange): boolean => {
+    const before = edit(c, c.from);
+    const after = edit(c, c.to);
+    if (badChange || !before || !after || c.appliedAt === undefined) return badChange;
+    let withNew = 0;
+    let withOld = 0;
+    for (let u = c.appliedAt; u < c.appliedAt + ms(s.watch.window); u += ms(s.watch.interval)) {
+      withNew += world.truth(u, magnitude(after.value)).latency;
+      withOld += world.truth(u, magnitude(before.value)).latency;
     }
-    // 2. The watch after each applied change.
+    return withNew > withOld * 1.05;
+  };
+  let last = "";
+  let lastBlocked = "";
+
+  for (let t = start; t < end; t += ms(s.evaluateEvery)) {
+    const now = world.truth(t);
+    values.push([t, world.valueAt(t)]);
+    latency.push([t, now.latency]);
+    demand.push([t, now.demand ?? 0]);
+    incidents.push(now.incident ?? 0);
+
+    // 1. The reviewer acts on open proposals; the deployer applies main after a delay.
     for (const c of changes) {
-      if (
-        c.state !== "applied" ||
-        c.verdict !== undefined ||
-        c.appliedAt === undefined ||
-        t < c.appliedAt + window
-      )
+      if (c.closedAt !== undefined || c.reviewed || c.reviewAt > t) continue;
+      c.reviewed = true;
+      if (c.rejected) {
+        ev(c.reviewAt, "reject", `${c.from} → ${c.to}: the reviewer closed it`);
         continue;
-      const extended = watchPlan(lever, config, c.appliedAt, 2);
-      let p = watchPlan(lever, config, c.appliedAt, 1);
-      const ask = async (wp: typeof p) =>
-        watchVerdict(
-          lever,
-          config,
-          wp,
-          await collectSignals(
-            source,
-            watchQueries(wp).map((q) => ({ ...q, lever: "sim", name: "watch", kind: "guardrail" as const })),
-          ),
-        );
-      let verdict = await ask(p);
-      if (verdict.verdict === "inconclusive") {
-        if (t < extended.windowEnd) continue;
-        p = extended;
-        verdict = await ask(p);
       }
-      const before = parseValue(type, c.from);
-      const after = parseValue(type, c.to);
-      let harmful = badChange !== undefined;
-      if (!harmful && before.ok && after.ok) {
-        let withNew = 0;
-        let withOld = 0;
-        for (let u = c.appliedAt; u < c.appliedAt + window; u += ms(s.watch.interval)) {
-          withNew += truth(u, magnitude(after.value)).latency;
-          withOld += truth(u, magnitude(before.value)).latency;
-        }
-        harmful = withNew > withOld * 1.05;
-      }
-      c.harmful = harmful;
-      Object.assign(c, { verdict: verdict.verdict });
-      ev(
-        t,
-        verdict.verdict,
-        `${c.from} → ${c.to}: ${verdict.guardrails.map((g) => `${g.name} ${g.observed}`).join("; ")}`,
-      );
-      if (verdict.verdict === "fail") {
-        const parsed = parseLeverFile(text, FILE);
-        const restored = parsed.ok ? restoreIn(parsed.value, lever.target, c.from, type) : undefined;
-        if (restored?.ok && before.ok) {
-          text = restored.value.text;
-          history.push({ at: t, value: magnitude(before.value), bad: false });
-          Object.assign(c, { revertedAt: t });
+      const e = edit(c, c.to);
+      const written = e && writeIn(e.parsed, lever.target, e.value);
+      if (!e || !written?.ok) continue;
+      text = written.value.text;
+      c.appliedAt = c.reviewAt + deploy;
+      world.apply(c.appliedAt, magnitude(e.value), badChange);
+      ev(c.reviewAt, "merge", `${c.from} → ${c.to}; applied ${s.deployDelay} later`);
+    }
+
+    // 2. The watch of every applied change: the same rule as the App and governor verify.
+    for (const c of changes) {
+      if (c.appliedAt === undefined || c.verdict !== undefined) continue;
+      const outcome = await judgeWatch(world.source, lever, config, c.appliedAt, t);
+      if (!outcome || outcome.kind === "watching") continue;
+      if (outcome.kind === "extended") {
+        if (!c.extended)
           ev(
             t,
-            "revert",
-            `${c.to} → ${c.from}${harmful ? "" : " (a false revert: the change was not harmful)"}`,
+            "extended",
+            `${c.from} → ${c.to}: not enough data yet; watched until ${new Date(outcome.until).toISOString()}`,
           );
-        }
+        c.extended = true;
+        continue;
       }
+      c.verdict = outcome.kind;
+      c.harmful = harmful(c);
+      const observed = outcome.verdict.guardrails.map((g) => `${g.name} ${g.observed}`).join("; ");
+      const holds =
+        outcome.kind === "inconclusive" ? "; never a pass: the lever holds until a person resumes it" : "";
+      ev(
+        t,
+        outcome.kind,
+        `${c.from} → ${c.to}${outcome.early ? " (inside the window)" : ""}: ${observed}${holds}`,
+      );
+      if (outcome.kind !== "fail") continue;
+      const e = edit(c, c.from);
+      const restored = e && restoreIn(e.parsed, lever.target, c.from, type);
+      if (!e || !restored?.ok || restored.value.from !== c.to) continue;
+      text = restored.value.text;
+      c.revertedAt = t;
+      world.apply(t + deploy, magnitude(e.value), false);
+      ev(
+        t,
+        "revert",
+        `${c.to} → ${c.from}${c.harmful ? "" : " (a false revert: the change did not make things worse)"}`,
+      );
     }
-    // 3. The engine decides.
-    if (changes.some((c) => c.state === "open")) continue;
+
+    // 3. The engine decides, over main as it is now; an open proposal is updated or closed.
     const requests = signalRequests(lever, config.guardrails, t);
-    const answers = await collectSignals(source, requests.ok ? requests.value : []);
+    const answers = await collectSignals(world.source, requests.ok ? requests.value : []);
     const [d] = plan({
       config,
       levers: [lever],
       files: new Map([[FILE, parseLeverFile(text, FILE)]]),
       answers,
-      ledger: { changes, holds: [], resumes: [] },
+      ledger: ledgerAt(changes, t),
       hpas: [],
       now: t,
       links: {},
     });
-    if (d?.decision !== "propose" || d.to === undefined || d.from === undefined) continue;
-    const rejected = uniform(seed, "review", t) < s.reviewer.rejectProbability;
-    const change = {
-      decision: d.id,
-      lever: "sim",
-      policy: lever.policy,
-      from: d.from,
-      to: d.to,
-      toText: d.to,
-      direction: d.direction ?? "up",
-      proposedAt: t,
-    } as const;
-    ev(t, "propose", `${d.from} → ${d.to}: ${d.rationale ?? d.reason}`);
-    prBodies.push({ t, title: prTitle(d), body: renderPrBody(d, s.watch.window) });
-    if (rejected) {
-      changes.push({ ...change, state: "rejected", rejectedAt: t + ms(s.reviewer.mergeAfter) });
-      ev(t + ms(s.reviewer.mergeAfter), "reject", `${d.from} → ${d.to}`);
-    } else changes.push({ ...change, state: "open", mergeAt: t + ms(s.reviewer.mergeAfter) });
+    if (!d) continue;
+    last = d.reason;
+    const open = changes.find((c) => c.closedAt === undefined && c.reviewAt > t);
+    if (open) {
+      if (d.decision === "propose" && d.to !== undefined && d.to !== open.to) {
+        ev(t, "update", `${open.from} → ${d.to} (was → ${open.to}): ${d.rationale ?? d.reason}`);
+        Object.assign(open, { to: d.to, direction: d.direction ?? open.direction });
+        pr(t, d);
+      } else if (d.decision !== "propose") {
+        open.closedAt = t;
+        ev(t, "close", `${open.from} → ${open.to} no longer holds: ${d.reason}`);
+      }
+      continue;
+    }
+    if (d.decision === "propose" && d.to !== undefined && d.from !== undefined) {
+      lastBlocked = "";
+      const reviewAt = t + ms(s.reviewer.mergeAfter);
+      changes.push({
+        decision: d.id,
+        policy: lever.policy,
+        from: d.from,
+        to: d.to,
+        direction: d.direction ?? "up",
+        proposedAt: t,
+        reviewAt,
+        rejected: uniform(seed, "review", t) < s.reviewer.rejectProbability,
+      });
+      ev(t, "propose", `${d.from} → ${d.to}: ${d.rationale ?? d.reason}`);
+      pr(t, d);
+      continue;
+    }
+    // Not acting is explained too: the first evaluation blocked by missing data or a hold.
+    const why = d.checks.find((c) => !c.ok && (c.name === "data" || c.name === "hold"));
+    if (why && why.name !== lastBlocked) ev(t, "blocked", `${why.name}: ${why.detail}`);
+    lastBlocked = why?.name ?? "";
   }
 
-  const applied = changes.filter((c) => c.state === "applied");
-  let reversals = 0;
-  for (let i = 1; i < applied.length; i++)
-    if (applied[i]?.direction !== applied[i - 1]?.direction) reversals++;
-  const DAY = 86_400_000;
-  const meanLatency = (from: number, to: number) => {
-    const xs = latency.filter(([t]) => t >= from && t < to).map(([, v]) => v);
-    return xs.length === 0 ? Number.NaN : xs.reduce((a, b) => a + b, 0) / xs.length;
+  const after = parseLeverFile(text, FILE);
+  const before = parseLeverFile(repo.value.file, FILE);
+  const read = (p: typeof after) => {
+    const r = p.ok ? readIn(p.value, lever.target, type) : undefined;
+    return r?.ok && r.value.present ? r.value.text : "?";
   };
-  const round = (x: number) => Number(x.toPrecision(4));
-  return {
-    summary: {
-      changes: applied.length,
-      reverts: applied.filter((c) => c.revertedAt !== undefined).length,
-      falseReverts: applied.filter((c) => c.revertedAt !== undefined && !c.harmful).length,
-      missedRegressions: applied.filter((c) => c.harmful && c.revertedAt === undefined).length,
-      reversals,
-      incidents,
-      target: { before: round(meanLatency(start, start + DAY)), after: round(meanLatency(end - DAY, end)) },
-      cost: { before: round(values[0]?.[1] ?? Number.NaN), after: round(valueAt(end).value) },
-    },
+  timeline.sort((a, b) => a.t.localeCompare(b.t));
+  return ok({
+    summary: summarize({ changes, values, latency, incidents, start, end, finalValue: world.valueAt(end) }),
     timeline,
+    changes,
     values,
     latency,
+    demand,
+    incidents,
+    gaps: s.inject.flatMap((i) =>
+      i.type === "gap" ? [[start + ms(i.from), start + ms(i.to)] as const] : [],
+    ),
+    valueType: type,
+    written: { before: read(before), after: read(after) },
+    last,
     prBodies,
-  };
+  });
 }

@@ -41,7 +41,7 @@ describe("the governor binary", () => {
     const r = run(["simulate", "examples/scenarios/bad-change.yaml", "--out", out]);
     expect(r.stderr).toBe("");
     expect(r.status).toBe(0);
-    expect(r.stdout).toMatch(/^scenario bad-change \(seed 11, 7d\)\n/);
+    expect(r.stdout).toMatch(/^scenario bad-change \(seed 11, 7d, evaluated every 1h\)\n/);
     expect(r.stdout).toContain("revert       1 → 2");
     expect(r.stdout).toMatch(/changes \d+, reverts \d+ \(false 0\), missed regressions 0/);
   });

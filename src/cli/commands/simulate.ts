@@ -1,10 +1,10 @@
-import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { issuesToDiagnostics } from "../../core/config/zod-issues.js";
 import { formatDiagnostic } from "../../core/diagnostics.js";
 import { loadYaml } from "../../core/yaml/load.js";
 import { renderChart } from "../../sim/chart.js";
-import { simulate } from "../../sim/run.js";
+import { type SimulationResult, simulate } from "../../sim/run.js";
 import { scenarioSchema } from "../../sim/scenario.js";
 import type { Io } from "../io.js";
 
@@ -40,15 +40,18 @@ export async function simulateCommand(file: string, options: SimulateOptions, io
     io.stderr(`--seed ${options.seed}: expected an integer\n`);
     return 1;
   }
-  const result = await simulate(parsed.data, seed);
+  const simulated = await simulate(parsed.data, seed);
+  if (!simulated.ok) {
+    io.stderr(`${file}: ${simulated.error}\n`);
+    return 1;
+  }
+  const result = simulated.value;
+  const name = parsed.data.name;
   if (options.out) {
-    await mkdir(options.out, { recursive: true });
-    await writeFile(join(options.out, `${parsed.data.name}.svg`), renderChart(parsed.data.name, result));
-    for (const [i, pr] of result.prBodies.entries()) {
-      await writeFile(
-        join(options.out, `pr-${String(i + 1).padStart(2, "0")}.md`),
-        `# ${pr.title}\n\n${pr.body}`,
-      );
+    const written = await writeOutputs(options.out, name, result);
+    if (written) {
+      io.stderr(`${written}\n`);
+      return 1;
     }
   }
   if (options.json) {
@@ -56,16 +59,38 @@ export async function simulateCommand(file: string, options: SimulateOptions, io
     return 0;
   }
   const s = result.summary;
-  io.stdout(`scenario ${parsed.data.name} (seed ${seed}, ${parsed.data.duration})\n\n`);
+  io.stdout(
+    `scenario ${name} (seed ${seed}, ${parsed.data.duration}, evaluated every ${parsed.data.evaluateEvery})\n\n`,
+  );
   for (const e of result.timeline)
     io.stdout(`${e.t.slice(0, 16).replace("T", " ")}  ${e.event.padEnd(12)} ${e.detail}\n`);
   io.stdout(
-    `\nchanges ${s.changes}, reverts ${s.reverts} (false ${s.falseReverts}), missed regressions ${s.missedRegressions}, reversals ${s.reversals}, incidents ${s.incidents}\n` +
-      `p99 latency ${s.target.before} → ${s.target.after}; lever ${s.cost.before} → ${s.cost.after}\n`,
+    `\nchanges ${s.changes}, reverts ${s.reverts} (false ${s.falseReverts}), missed regressions ${s.missedRegressions}, reversals ${s.reversals}, incident intervals ${s.incidents}\n` +
+      `p99 latency ${s.target.before} → ${s.target.after} (first day → last day); lever ${result.written.before} → ${result.written.after}\n` +
+      `last evaluation: ${result.last}\n`,
   );
   if (options.out)
     io.stdout(
-      `chart: ${join(options.out, `${parsed.data.name}.svg`)}; PR bodies: ${join(options.out, "pr-*.md")} (${result.prBodies.length})\n`,
+      `chart: ${join(options.out, `${name}.svg`)}; PR bodies: ${join(options.out, "pr-*.md")} (${result.prBodies.length})\n`,
     );
   return 0;
+}
+
+/** The chart and every PR body; a message when the folder cannot be written. */
+async function writeOutputs(
+  out: string,
+  name: string,
+  result: SimulationResult,
+): Promise<string | undefined> {
+  try {
+    await mkdir(out, { recursive: true });
+    // A PR body from an earlier run must not pass for one of this run.
+    for (const old of await readdir(out)) if (/^pr-\d+\.md$/.test(old)) await rm(join(out, old));
+    await writeFile(join(out, `${name}.svg`), renderChart(name, result));
+    for (const [i, pr] of result.prBodies.entries())
+      await writeFile(join(out, `pr-${String(i + 1).padStart(2, "0")}.md`), `# ${pr.title}\n\n${pr.body}`);
+    return undefined;
+  } catch (e) {
+    return `--out ${out}: cannot write there (${(e as NodeJS.ErrnoException).code ?? String(e)}); choose a folder you can write to`;
+  }
 }

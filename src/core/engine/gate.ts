@@ -12,6 +12,10 @@ import { changeTime, type Direction, type Ledger, type LedgerHold, lastMoved } f
 /** The share of a lookback that must hold real samples before a value may change. */
 export const MIN_COVERAGE = 0.9;
 
+/** How old the newest sample may be, in steps of its query (and never less than 5 minutes). */
+const FRESH_STEPS = 3;
+const FRESH_FLOOR = 5 * 60_000;
+
 const ms = (d: string) => {
   const r = parseDuration(d);
   return r.ok ? r.value : 0;
@@ -35,6 +39,13 @@ export function dataCheck(
       if (coverage < MIN_COVERAGE)
         problems.push(
           `${request.name}: ${data.samples.length} of ${expected} samples (${Math.round(coverage * 100)}% of the lookback; at least ${MIN_COVERAGE * 100}% is needed)`,
+        );
+      // Coverage over days can hide that the metrics stopped an hour ago: stale data is missing data.
+      const newest = data.samples.at(-1)?.t ?? request.start;
+      const fresh = Math.max(FRESH_STEPS * request.step, FRESH_FLOOR);
+      if (request.end - newest > fresh)
+        problems.push(
+          `${request.name}: stale — the newest sample is ${formatDuration(request.end - newest)} old (at most ${formatDuration(fresh)})`,
         );
       if (data.warnings.length > 0)
         problems.push(`${request.name}: Prometheus warned: ${data.warnings.join("; ")}`);

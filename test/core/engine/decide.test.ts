@@ -164,7 +164,13 @@ describe("not acting is explained", () => {
       "a gap in the data",
       { signals: { usage: (t) => (t > NOW - 2 * DAY ? undefined : 0.6), throttling: () => 0 } },
       "blocked",
-      "missing or partial data — usage: 1441 of 2017 samples (71% of the lookback; at least 90% is needed)",
+      "missing or partial data — usage: 1441 of 2017 samples (71% of the lookback; at least 90% is needed); usage: stale — the newest sample is 2d old (at most 15m)",
+    ],
+    [
+      "enough of the lookback, but the metrics stopped an hour ago: stale",
+      { signals: { usage: (t) => (t > NOW - HOUR ? undefined : 0.6), throttling: () => 0 } },
+      "blocked",
+      "missing or partial data — usage: stale — the newest sample is 1h old (at most 15m)",
     ],
     [
       "no data at all",
@@ -176,7 +182,7 @@ describe("not acting is explained", () => {
       "Prometheus warnings",
       {
         signals: {
-          usage: { status: "ok", samples: [{ t: 0, v: 1 }], warnings: ["partial response"], dropped: 0 },
+          usage: { status: "ok", samples: [{ t: NOW, v: 1 }], warnings: ["partial response"], dropped: 0 },
           throttling: () => 0,
         },
       },

@@ -18,14 +18,17 @@ levers:
     bounds: {min: 100m, max: "4"}
 `;
 const APPLIED = Date.parse("2026-11-23T10:00:00Z");
-const loaded = loadConfigText(CONFIG).loaded;
-if (!loaded) throw new Error("the test config does not load");
-const [lever] = loaded.levers;
-if (!lever) throw new Error("no lever");
+function mustLoad() {
+  const loaded = loadConfigText(CONFIG).loaded;
+  const lever = loaded?.levers[0];
+  if (!loaded || !lever) throw new Error("the test config does not load");
+  return { config: loaded.config, lever };
+}
+const { config, lever } = mustLoad();
 
 /** Answers every question of the stage from `errors(t)` (undefined: no sample) for the guardrail, 0 otherwise. */
 function outcomeAt(now: number, errors: (t: number) => number | undefined) {
-  const stage = watchStage(lever as NonNullable<typeof lever>, loaded.config, APPLIED, now);
+  const stage = watchStage(lever, config, APPLIED, now);
   if (!stage) return undefined;
   const answers = new Map<string, SignalData>();
   for (const q of stageQueries(stage)) {
@@ -41,7 +44,7 @@ function outcomeAt(now: number, errors: (t: number) => number | undefined) {
         : { status: "missing", kind: "empty", reason: "no data", warnings: [] },
     );
   }
-  return watchOutcome(lever as NonNullable<typeof lever>, loaded.config, stage, answers);
+  return watchOutcome(lever, config, stage, answers);
 }
 
 const healthy = () => 0;
