@@ -118,15 +118,15 @@ export async function simulate(s: Scenario, seed = s.seed): Promise<Result<Simul
     timeline.push({ t: new Date(t).toISOString(), event, detail });
   const pr = (t: number, d: Decision) =>
     prBodies.push({ t, title: prTitle(d), body: renderPrBody(d, s.watch.window) });
-  const edit = (c: SimChange, to: string) => {
+  const edit = (to: string) => {
     const parsed = parseLeverFile(text, FILE);
     const value = parseValue(type, to);
     return parsed.ok && value.ok ? { parsed: parsed.value, value: value.value } : undefined;
   };
   /** Harm, as only the simulator can know it: the plant over the watch window with each value. */
   const harmful = (c: SimChange): boolean => {
-    const before = edit(c, c.from);
-    const after = edit(c, c.to);
+    const before = edit(c.from);
+    const after = edit(c.to);
     if (badChange || !before || !after || c.appliedAt === undefined) return badChange;
     let withNew = 0;
     let withOld = 0;
@@ -154,7 +154,7 @@ export async function simulate(s: Scenario, seed = s.seed): Promise<Result<Simul
         ev(c.reviewAt, "reject", `${c.from} → ${c.to}: the reviewer closed it`);
         continue;
       }
-      const e = edit(c, c.to);
+      const e = edit(c.to);
       const written = e && writeIn(e.parsed, lever.target, e.value);
       if (!e || !written?.ok) continue;
       text = written.value.text;
@@ -189,7 +189,7 @@ export async function simulate(s: Scenario, seed = s.seed): Promise<Result<Simul
         `${c.from} → ${c.to}${outcome.early ? " (inside the window)" : ""}: ${observed}${holds}`,
       );
       if (outcome.kind !== "fail") continue;
-      const e = edit(c, c.from);
+      const e = edit(c.from);
       const restored = e && restoreIn(e.parsed, lever.target, c.from, type);
       if (!e || !restored?.ok || restored.value.from !== c.to) continue;
       text = restored.value.text;
