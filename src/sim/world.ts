@@ -92,6 +92,14 @@ export class World {
     return this.s.inject.some((i) => i.type === "gap" && elapsed >= ms(i.from) && elapsed < ms(i.to));
   }
 
+  /** What the simulated Prometheus reports for a series at `t`: the truth plus noise; undefined in a gap. */
+  measured(name: string, t: number): number | undefined {
+    if (this.inGap(t)) return undefined;
+    const v = this.truth(t)[name];
+    if (v === undefined) return undefined;
+    return EXACT.has(name) ? v : Math.max(0, v * (1 + this.s.noise * gaussian(this.seed, name, t)));
+  }
+
   private answer(q: RangeQuery | undefined): SignalData {
     const name = q && this.seriesOf.get(q.query);
     if (!q || !name)
@@ -103,13 +111,8 @@ export class World {
       };
     const samples = [];
     for (let t = q.start; t <= q.end; t += q.step) {
-      if (this.inGap(t)) continue;
-      const v = this.truth(t)[name];
-      if (v === undefined) continue;
-      samples.push({
-        t,
-        v: EXACT.has(name) ? v : Math.max(0, v * (1 + this.s.noise * gaussian(this.seed, name, t))),
-      });
+      const v = this.measured(name, t);
+      if (v !== undefined) samples.push({ t, v });
     }
     return samples.length > 0
       ? { status: "ok", samples, warnings: [], dropped: 0 }
