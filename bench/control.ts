@@ -2,14 +2,19 @@
  * bench/control: control quality over many seeds (printed, never asserted).
  *  1. A/A (noise only): false revert rate — target < 1% over ≥ 200 seeds.
  *  2. Bad change (+20% latency): share reverted — target ≥ 95% — and time from onset to revert.
+ *  3. Rightsizing on diurnal/weekly traces: slack and incidents, side by side with the VPA
+ *     recommender and KRR's simple strategy (bench/control/reference.ts) — target: slack no
+ *     worse than the better of the two, with no more incidents.
  *  4. Oscillation: direction reversals of a knob under noisy load over 30 days — target 0.
- * (3. rightsizing against the VPA and KRR reference recommenders is not measured yet.)
- * Run: SEEDS=200 npm run bench:control (default 20 seeds).
+ * Run: SEEDS=200 npm run bench:control (default 20 seeds; rightsizing uses RIGHTSIZING_SEEDS,
+ * default 20, as each of its runs simulates 30 days).
  */
 import { readFileSync } from "node:fs";
 import { parse } from "yaml";
 import { type SimulationResult, simulate } from "../src/sim/run.js";
 import { type Scenario, scenarioSchema } from "../src/sim/scenario.js";
+import { krr, vpa } from "./control/reference.js";
+import { governor, type Outcome, reference } from "./control/rightsizing.js";
 import { table } from "./table.js";
 
 const SEEDS = Number(process.env.SEEDS ?? 20);
@@ -92,6 +97,63 @@ for (const [label, load] of [
   ]);
 }
 
+// 3. Rightsizing against the reference recommenders.
+const RIGHTSIZING_SEEDS = Number(process.env.RIGHTSIZING_SEEDS ?? 20);
+const traces: Array<[string, Scenario, "cpu" | "memory"]> = [
+  [
+    "CPU, diurnal ±40%",
+    scenario("rightsizing-diurnal", { load: { pattern: "diurnal", amplitude: 0.4 } }),
+    "cpu",
+  ],
+  ["CPU, weekly (±40%, weekends −20%)", scenario("rightsizing-diurnal"), "cpu"],
+  [
+    "memory, diurnal ±30%",
+    scenario("oom-risk", { duration: "30d", lever: { ...scenario("oom-risk").lever, initial: "1Gi" } }),
+    "memory",
+  ],
+];
+const sizing: string[][] = [];
+const verdicts: string[] = [];
+for (const [label, s, kind] of traces) {
+  const totals = new Map<string, { slack: number; incidents: number; changes: number }>();
+  const add = (name: string, o: Outcome) => {
+    const t = totals.get(name) ?? { slack: 0, incidents: 0, changes: 0 };
+    totals.set(name, {
+      slack: t.slack + o.slack,
+      incidents: t.incidents + o.incidents,
+      changes: t.changes + o.changes,
+    });
+  };
+  for (let seed = 1; seed <= RIGHTSIZING_SEEDS; seed++) {
+    add("Governor", await governor(s, seed));
+    add(
+      "VPA recommender",
+      reference(s, seed, (start) => vpa(kind, start)),
+    );
+    add(
+      "KRR simple",
+      reference(s, seed, () => krr(kind)),
+    );
+  }
+  for (const [name, t] of totals)
+    sizing.push([
+      label,
+      name,
+      `${((t.slack / RIGHTSIZING_SEEDS) * 100).toFixed(1)}%`,
+      `${t.incidents} (${(t.incidents / RIGHTSIZING_SEEDS).toFixed(1)} per run)`,
+      (t.changes / RIGHTSIZING_SEEDS).toFixed(1),
+    ]);
+  const g = totals.get("Governor");
+  const refs = [...totals.entries()].filter(([n]) => n !== "Governor");
+  const comparable = refs.filter(([, t]) => g && t.incidents <= g.incidents);
+  const best = comparable.sort((a, b) => a[1].slack - b[1].slack)[0];
+  verdicts.push(
+    `${label}: ${best && g ? `Governor's slack ${((g.slack / RIGHTSIZING_SEEDS) * 100).toFixed(1)}% vs ${((best[1].slack / RIGHTSIZING_SEEDS) * 100).toFixed(1)}% for ${best[0]}, the better reference with no more incidents — ${g.slack <= best[1].slack ? "met" : "NOT met"}` : "every reference had more incidents than Governor"}`,
+  );
+}
+
 process.stdout.write(
-  `bench/control: ${SEEDS} seeds per row, ${((performance.now() - t0) / 1000).toFixed(0)} s\n\n${table(["benchmark", "runs", "observed", "result", "target"], rows)}\n`,
+  `bench/control: ${SEEDS} seeds per row, ${((performance.now() - t0) / 1000).toFixed(0)} s\n\n${table(["benchmark", "runs", "observed", "result", "target"], rows)}\n\n` +
+    `3. rightsizing over 30 simulated days, ${RIGHTSIZING_SEEDS} seeds per trace (slack over the last 14 days; incidents over the run):\n\n` +
+    `${table(["trace", "recommender", "slack", "incident hours", "changes per run"], sizing)}\n\n${verdicts.join("\n")}\n`,
 );
