@@ -223,7 +223,9 @@ export async function simulate(s: Scenario, seed = s.seed): Promise<Result<Simul
         ev(t, "update", `${open.from} → ${d.to} (was → ${open.to}): ${d.rationale ?? d.reason}`);
         Object.assign(open, { to: d.to, direction: d.direction ?? open.direction });
         pr(t, d);
-      } else if (d.decision !== "propose") {
+      } else if (d.decision === "no-change") {
+        // As the App: a proposal whose recommendation no longer holds is closed; one blocked (by
+        // missing data, a hold…) stays open until the evaluation can be made again.
         open.closedAt = t;
         ev(t, "close", `${open.from} → ${open.to} no longer holds: ${d.reason}`);
       }

@@ -162,8 +162,10 @@ describe.skipIf(!available)(
       const firstBreach = series.data.result[0]?.values.find(([, v]) => Number(v) > 0.25)?.[0];
       expect(firstBreach).toBeDefined();
       const seconds = revertedAt / 1000 - (firstBreach ?? 0);
+      // Reported, not asserted tightly (shared, noisy machines): the target is 2 evaluation
+      // intervals of the guardrail (watch.interval 2 s), i.e. 4 s.
       console.log(
-        `e2e: breach visible in Prometheus → revert commit: ${seconds.toFixed(1)} s (watch.interval 2 s, verify every 1 s)`,
+        `e2e: breach visible in Prometheus → revert commit: ${seconds.toFixed(1)} s (target < 4 s = 2 × watch.interval 2 s; verify runs every 1 s)`,
       );
       expect(seconds).toBeLessThan(30);
     }, 170_000);
