@@ -57,34 +57,45 @@ let caught = 0;
 const delays: number[] = [];
 for (let seed = 1; seed <= SEEDS; seed++) {
   const r = await run(scenario("bad-change", { duration: "3d" }), seed);
-  const merges = r.timeline.filter((e) => e.event === "merge");
-  const reverts = r.timeline.filter((e) => e.event === "revert");
   bad += r.summary.changes;
   caught += r.summary.reverts - r.summary.falseReverts;
-  for (const [i, rv] of reverts.entries()) {
-    const m = merges[i];
-    if (m) delays.push((Date.parse(rv.t) - Date.parse(m.t) - 10 * 60_000) / 60_000); // from the change taking effect
-  }
+  // The breach's onset is when the harmful change took effect; the revert decision is when
+  // Governor restored the old value.
+  for (const c of r.changes)
+    if (c.harmful && c.appliedAt !== undefined && c.revertedAt !== undefined)
+      delays.push((c.revertedAt - c.appliedAt) / 60_000);
 }
 delays.sort((a, b) => a - b);
 rows.push([
   "2. bad change reverted",
   `${SEEDS} seeds × 3d`,
   `${caught} of ${bad} changes`,
-  `${((caught / Math.max(1, bad)) * 100).toFixed(1)}%; onset → revert median ${delays[Math.floor(delays.length / 2)] ?? "-"} min`,
+  `${((caught / Math.max(1, bad)) * 100).toFixed(1)}%; onset → revert median ${delays[Math.floor(delays.length / 2)] ?? "-"} min, max ${delays.at(-1) ?? "-"} min (evaluated hourly)`,
   "≥ 95%",
 ]);
 
 // 4. Oscillation: with a flat load every reversal is one the load did not require; a diurnal
-// load, for comparison, asks the pool to follow the day.
-for (const [label, load] of [
-  ["4. oscillation (pool, flat load, 15% noise)", { pattern: "flat" }],
-  ["   for comparison: diurnal load ±10%", { pattern: "diurnal", amplitude: 0.1 }],
+// load, for comparison, asks the pool to follow the day. The CPU request (percentile strategy)
+// is sized on 7 days, so a daily cycle requires no reversal at all.
+for (const [label, name, over, target] of [
+  ["4. oscillation: pool, flat load, 15% noise", "pool-size-queueing", { load: { pattern: "flat" } }, "0"],
+  [
+    "4. oscillation: CPU request, diurnal ±40%, 15% noise",
+    "rightsizing-diurnal",
+    { load: { pattern: "diurnal", amplitude: 0.4 } },
+    "0",
+  ],
+  [
+    "   for comparison: pool, diurnal load ±10%",
+    "pool-size-queueing",
+    { load: { pattern: "diurnal", amplitude: 0.1 } },
+    "—",
+  ],
 ] as const) {
   let reversals = 0;
   let changes = 0;
   for (let seed = 1; seed <= SEEDS; seed++) {
-    const r = await run(scenario("pool-size-queueing", { duration: "30d", noise: 0.15, load }), seed);
+    const r = await run(scenario(name, { duration: "30d", noise: 0.15, ...over }), seed);
     reversals += r.summary.reversals;
     changes += r.summary.changes;
   }
@@ -93,7 +104,7 @@ for (const [label, load] of [
     `${SEEDS} seeds × 30d`,
     `${reversals} reversals in ${changes} changes`,
     `${(reversals / SEEDS).toFixed(2)} per run`,
-    label.startsWith("4.") ? "0" : "—",
+    target,
   ]);
 }
 

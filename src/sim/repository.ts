@@ -38,6 +38,7 @@ export function simRepository(s: Scenario, builtinPolicies: readonly SourceFile[
   );
   const config = [
     "version: 1",
+    `mode: ${s.mode}`,
     "limits: {maxChangesPerDay: 100, maxOpenPullRequests: 10}",
     `watch: {window: ${s.watch.window}, interval: ${s.watch.interval}, appliedWhen: {merged: ${s.deployDelay}}}`,
     `guardrails:${guardrails.length === 0 ? " []" : `\n${guardrails.join("\n")}`}`,
@@ -49,6 +50,7 @@ export function simRepository(s: Scenario, builtinPolicies: readonly SourceFile[
     `    bounds: {min: ${JSON.stringify(String(s.lever.bounds.min))}, max: ${JSON.stringify(String(s.lever.bounds.max))}}`,
     `    maxStep: ${s.lever.maxStep}`,
     `    cooldown: ${s.lever.cooldown}`,
+    ...(s.mode === "auto" ? ["    approval: auto"] : []),
     ...(s.lever.step !== undefined ? [`    step: ${JSON.stringify(String(s.lever.step))}`] : []),
     `    params: ${JSON.stringify(s.lever.params)}`,
   ].join("\n");

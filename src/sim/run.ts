@@ -136,6 +136,20 @@ export async function simulate(s: Scenario, seed = s.seed): Promise<Result<Simul
     }
     return withNew > withOld * 1.05;
   };
+  const review = (c: SimChange) => {
+    c.reviewed = true;
+    if (c.rejected) {
+      ev(c.reviewAt, "reject", `${c.from} → ${c.to}: the reviewer closed it`);
+      return;
+    }
+    const e = edit(c.to);
+    const written = e && writeIn(e.parsed, lever.target, e.value);
+    if (!e || !written?.ok) return;
+    text = written.value.text;
+    c.appliedAt = c.reviewAt + deploy;
+    world.apply(c.appliedAt, magnitude(e.value), badChange);
+    ev(c.reviewAt, "merge", `${c.from} → ${c.to}; applied ${s.deployDelay} later`);
+  };
   let last = "";
   let lastBlocked = "";
 
@@ -147,21 +161,7 @@ export async function simulate(s: Scenario, seed = s.seed): Promise<Result<Simul
     incidents.push(now.incident ?? 0);
 
     // 1. The reviewer acts on open proposals; the deployer applies main after a delay.
-    for (const c of changes) {
-      if (c.closedAt !== undefined || c.reviewed || c.reviewAt > t) continue;
-      c.reviewed = true;
-      if (c.rejected) {
-        ev(c.reviewAt, "reject", `${c.from} → ${c.to}: the reviewer closed it`);
-        continue;
-      }
-      const e = edit(c.to);
-      const written = e && writeIn(e.parsed, lever.target, e.value);
-      if (!e || !written?.ok) continue;
-      text = written.value.text;
-      c.appliedAt = c.reviewAt + deploy;
-      world.apply(c.appliedAt, magnitude(e.value), badChange);
-      ev(c.reviewAt, "merge", `${c.from} → ${c.to}; applied ${s.deployDelay} later`);
-    }
+    for (const c of changes) if (c.closedAt === undefined && !c.reviewed && c.reviewAt <= t) review(c);
 
     // 2. The watch of every applied change: the same rule as the App and governor verify.
     for (const c of changes) {
@@ -233,8 +233,10 @@ export async function simulate(s: Scenario, seed = s.seed): Promise<Result<Simul
     }
     if (d.decision === "propose" && d.to !== undefined && d.from !== undefined) {
       lastBlocked = "";
-      const reviewAt = t + ms(s.reviewer.mergeAfter);
-      changes.push({
+      // Earned autonomy (mode auto, a low-risk policy with its track record) merges at once.
+      const auto = d.approval === "auto";
+      const reviewAt = auto ? t : t + ms(s.reviewer.mergeAfter);
+      const change: SimChange = {
         decision: d.id,
         policy: lever.policy,
         from: d.from,
@@ -242,10 +244,16 @@ export async function simulate(s: Scenario, seed = s.seed): Promise<Result<Simul
         direction: d.direction ?? "up",
         proposedAt: t,
         reviewAt,
-        rejected: uniform(seed, "review", t) < s.reviewer.rejectProbability,
-      });
-      ev(t, "propose", `${d.from} → ${d.to}: ${d.rationale ?? d.reason}`);
+        rejected: !auto && uniform(seed, "review", t) < s.reviewer.rejectProbability,
+      };
+      changes.push(change);
+      ev(
+        t,
+        "propose",
+        `${d.from} → ${d.to}${auto ? " (auto-merged: autonomy earned)" : ""}: ${d.rationale ?? d.reason}`,
+      );
       pr(t, d);
+      if (auto) review(change);
       continue;
     }
     // Not acting is explained too: the first evaluation blocked by missing data or a hold.

@@ -11,6 +11,8 @@ export const scenarioSchema = z.strictObject({
   start: z.iso.datetime({ offset: true }).default("2026-01-05T00:00:00Z"),
   duration: durationSchema.describe("How long the simulated run lasts, e.g. 30d."),
   evaluateEvery: durationSchema.default("1h").describe("The reconcile interval."),
+  /** The repository's mode; in `auto` the lever asks for no approval, so earned autonomy merges at once. */
+  mode: z.enum(["observe", "suggest", "auto"]).default("suggest"),
   plant: plantSchema,
   load: loadSchema,
   /** Relative measurement noise (standard deviation): 0.05 = ±5%. */

@@ -35,6 +35,11 @@ export interface WatchedGuardrail {
   readonly max?: number | undefined;
   readonly min?: number | undefined;
   readonly maxIncrease?: number | undefined;
+  /**
+   * For a stepping policy's guardrail on its own SLO signal: an increase that keeps the signal at
+   * or below the SLO (target + band) is the trade a step down asks for, not a regression.
+   */
+  readonly withinSlo?: number | undefined;
   readonly source: "policy" | "repo";
 }
 

@@ -58,11 +58,21 @@ export function watchedGuardrails(lever: ResolvedLever, config: RepoConfig): Wat
     ...(g.min !== undefined ? { min: g.min } : {}),
     ...(g.maxIncrease !== undefined ? { maxIncrease: g.maxIncrease } : {}),
   });
+  const s = lever.strategy;
+  const slo = (g: {
+    signal?: string | undefined;
+    query?: string | undefined;
+    maxIncrease?: number | undefined;
+  }) =>
+    s.type === "slo-step" && g.maxIncrease !== undefined && g.query === undefined && g.signal === s.signal
+      ? { withinSlo: s.target + (s.band ?? s.target * 0.1) }
+      : {};
   return [
     ...lever.policyDef.guardrails.map((g) => ({
       name: g.name,
       query: scoped(lever, g.query ?? lever.policyDef.signals[g.signal ?? ""] ?? "", g.scoped),
       ...limits(g),
+      ...slo(g),
       source: "policy" as const,
     })),
     ...config.guardrails.map((g) => ({

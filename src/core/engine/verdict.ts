@@ -51,17 +51,23 @@ function absolute(g: WatchedGuardrail, samples: readonly Sample[]): { breached: 
   return { breached, worst };
 }
 
-/** One guardrail over the watch window: absolute limits need 2 consecutive breaches; relative ones a significant and large increase. */
-export function evaluateGuardrail(d: GuardrailData): GuardrailResult {
-  const g = d.guardrail;
-  const limitText = [
+/** A guardrail's limits in words, for verdicts and PR bodies. */
+export function describeLimits(g: WatchedGuardrail): string {
+  return [
     g.max !== undefined ? `max ${g.max}` : "",
     g.min !== undefined ? `min ${g.min}` : "",
-    g.maxIncrease !== undefined ? `+${Math.round(g.maxIncrease * 100)}% over baseline` : "",
+    g.maxIncrease !== undefined
+      ? `+${Math.round(g.maxIncrease * 100)}% over baseline${g.withinSlo !== undefined ? ` unless within the SLO (≤ ${num(g.withinSlo)})` : ""}`
+      : "",
   ]
     .filter(Boolean)
     .join(", ");
-  const base = { name: g.name, limit: limitText, ...(d.link ? { link: d.link } : {}) };
+}
+
+/** One guardrail over the watch window: absolute limits need 2 consecutive breaches; relative ones a significant and large increase. */
+export function evaluateGuardrail(d: GuardrailData): GuardrailResult {
+  const g = d.guardrail;
+  const base = { name: g.name, limit: describeLimits(g), ...(d.link ? { link: d.link } : {}) };
   if (d.window.status === "missing")
     return {
       ...base,
@@ -114,7 +120,10 @@ export function evaluateGuardrail(d: GuardrailData): GuardrailResult {
     observed.push(
       `median ${num(median(now))} vs ${num(b)} before (${increase >= 0 ? "+" : ""}${num(increase * 100)}%, p=${num(test.p)})`,
     );
-    if (test.p < ALPHA && increase > g.maxIncrease) {
+    const insideSlo = g.withinSlo !== undefined && median(now) <= g.withinSlo;
+    if (test.p < ALPHA && increase > g.maxIncrease && insideSlo)
+      observed.push(`within the SLO (≤ ${num(g.withinSlo ?? 0)})`);
+    else if (test.p < ALPHA && increase > g.maxIncrease) {
       ok = false;
       problems.push(
         `increase of ${num(increase * 100)}% is over +${Math.round(g.maxIncrease * 100)}% and significant (p < ${ALPHA})`,

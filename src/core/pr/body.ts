@@ -1,4 +1,5 @@
 import type { Decision } from "../engine/decision.js";
+import { describeLimits } from "../engine/verdict.js";
 
 /** The tuning PR's body, built from small sections: a reviewer must understand why in 30 seconds. */
 
@@ -57,20 +58,12 @@ export function chartSection(d: Decision): string {
 
 export function guardrailsSection(d: Decision, window: string): string {
   if (d.guardrails.length === 0) return "";
-  const limit = (g: Decision["guardrails"][number]) =>
-    [
-      g.max !== undefined ? `max ${g.max}` : "",
-      g.min !== undefined ? `min ${g.min}` : "",
-      g.maxIncrease !== undefined ? `+${Math.round(g.maxIncrease * 100)}% over baseline` : "",
-    ]
-      .filter(Boolean)
-      .join(", ");
   return [
     "### Guardrails",
     "",
     `Watched for ${window} after the change is applied; a breach opens a revert.`,
     "",
-    ...d.guardrails.map((g) => `- **${g.name}** (${g.source}): ${limit(g)} — ${code(g.query)}`),
+    ...d.guardrails.map((g) => `- **${g.name}** (${g.source}): ${describeLimits(g)} — ${code(g.query)}`),
   ].join("\n");
 }
 

@@ -59,6 +59,19 @@ describe("relative guardrails", () => {
     expect(r.ok).toBe(false);
     expect(r.detail).toMatch(/^increase of 30\.\d+% is over \+20% and significant/);
   });
+  it.each([
+    ["a +30% increase that stays within a stepping policy's SLO is the trade a step down asks for", 0.3, true],
+    ["a +30% increase past the SLO is still a regression", 0.25, false],
+  ])("%s", (_, withinSlo, ok) => {
+    const after = Array.from({ length: 30 }, (_, i) => 0.26 + 0.01 * noise(i, 2));
+    const r = evaluateGuardrail({
+      guardrail: { ...rel, withinSlo },
+      window: series(after),
+      baseline: series(before),
+    });
+    expect(r.ok).toBe(ok);
+    expect(r.limit).toBe(`+20% over baseline unless within the SLO (≤ ${withinSlo})`);
+  });
   it("a significant but small increase passes (under the limit)", () => {
     const after = Array.from({ length: 30 }, (_, i) => 0.22 + 0.01 * noise(i, 2));
     expect(evaluateGuardrail({ guardrail: rel, window: series(after), baseline: series(before) }).ok).toBe(
