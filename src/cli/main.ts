@@ -2,6 +2,7 @@ import { Command, CommanderError } from "commander";
 import { GovernorError } from "../errors.js";
 import { applyCommand } from "./commands/apply.js";
 import { getLever, setLever } from "./commands/get-set.js";
+import { holdCommand } from "./commands/hold.js";
 import { planCommand } from "./commands/plan.js";
 import { record } from "./commands/record.js";
 import { simulateCommand } from "./commands/simulate.js";
@@ -110,6 +111,21 @@ function program(io: Io, run: (code: Promise<number>) => void): Command {
     .action((opts: { repo: string; prometheus?: string; now?: string; out: string }) =>
       run(record(opts, io)),
     );
+  for (const action of ["hold", "resume"] as const)
+    cli
+      .command(action)
+      .description(
+        action === "hold"
+          ? "Stop new proposals for a lever, a policy (--policy) or the whole repository: an empty commit with a Governor-Hold trailer. Watches and reverts go on."
+          : "Lift the holds on a lever, a policy (--policy) or the repository — people's and the thrash guard's: an empty commit with a Governor-Resume trailer.",
+      )
+      .argument("[lever]", "the lever's id; none: the whole repository")
+      .option("--policy <id>", "the policy instead of one lever")
+      .option("--reason <text>", "why, for the commit message and the ledger")
+      .option("--repo <dir>", "the repository's folder", ".")
+      .action((lever: string | undefined, opts: { repo: string; policy?: string; reason?: string }) =>
+        run(holdCommand(action, lever, opts, io)),
+      );
   cli
     .command("simulate")
     .description(

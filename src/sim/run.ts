@@ -123,18 +123,34 @@ export async function simulate(s: Scenario, seed = s.seed): Promise<Result<Simul
     const value = parseValue(type, to);
     return parsed.ok && value.ok ? { parsed: parsed.value, value: value.value } : undefined;
   };
-  /** Harm, as only the simulator can know it: the plant over the watch window with each value. */
+  // Harm, as only the simulator can know it: the plant over the watch window with each value.
+  // Worse means more incidents, or a p99 higher by more than the scenario's guardrails tolerate
+  // (5% without one) — unless a stepping policy keeps it within its SLO, the trade it asked for.
+  const tolerance = Math.min(
+    0.05,
+    ...s.guardrails
+      .filter((g) => g.series === "latency")
+      .map((g) => g.maxIncrease ?? Number.POSITIVE_INFINITY),
+  );
+  const strategy = lever.strategy;
+  const slo =
+    strategy.type === "slo-step" ? strategy.target + (strategy.band ?? strategy.target * 0.1) : undefined;
   const harmful = (c: SimChange): boolean => {
     const before = edit(c.from);
     const after = edit(c.to);
     if (badChange || !before || !after || c.appliedAt === undefined) return badChange;
-    let withNew = 0;
-    let withOld = 0;
+    const over = { new: 0, old: 0, incidentsNew: 0, incidentsOld: 0, n: 0 };
     for (let u = c.appliedAt; u < c.appliedAt + ms(s.watch.window); u += ms(s.watch.interval)) {
-      withNew += world.truth(u, magnitude(after.value)).latency;
-      withOld += world.truth(u, magnitude(before.value)).latency;
+      const withNew = world.truth(u, magnitude(after.value));
+      const withOld = world.truth(u, magnitude(before.value));
+      over.new += withNew.latency;
+      over.old += withOld.latency;
+      over.incidentsNew += withNew.incident ?? 0;
+      over.incidentsOld += withOld.incident ?? 0;
+      over.n++;
     }
-    return withNew > withOld * 1.05;
+    const slower = over.new > over.old * (1 + tolerance) && !(slo !== undefined && over.new / over.n <= slo);
+    return over.incidentsNew > over.incidentsOld || slower;
   };
   const review = (c: SimChange) => {
     c.reviewed = true;

@@ -57,8 +57,11 @@ async function commitFiles(
     const written = await writeRepoFile(dir, f.path, f.text);
     if (!written.ok) return err(`${f.path}: ${written.error.message}`);
   }
-  await g.add(request.files.map((f) => f.path));
-  await g.commit(request.message);
+  if (request.files.length === 0) await g.raw(["commit", "-q", "--allow-empty", "-m", request.message]);
+  else {
+    await g.add(request.files.map((f) => f.path));
+    await g.commit(request.message);
+  }
   return ok((await g.revparse(["HEAD"])).trim());
 }
 

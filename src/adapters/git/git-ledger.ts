@@ -1,6 +1,13 @@
 import { simpleGit } from "simple-git";
 import type { ResolvedLever } from "../../core/config/check-levers.js";
-import { EMPTY_LEDGER, type Ledger, type LedgerChange } from "../../core/engine/ledger.js";
+import {
+  EMPTY_LEDGER,
+  type Ledger,
+  type LedgerChange,
+  type LedgerHold,
+  type LedgerResume,
+  parseScopeText,
+} from "../../core/engine/ledger.js";
 import { compareValues, parseValue } from "../../core/values/value.js";
 import { parseTrailers, TRAILER } from "./trailers.js";
 
@@ -48,12 +55,24 @@ export async function isGitRepo(dir: string): Promise<boolean> {
  * commit itself), and a later `Governor-Revert` commit marks it reverted.
  */
 export async function branchChanges(dir: string, levers: readonly ResolvedLever[]): Promise<BranchChange[]> {
-  if (!(await isGitRepo(dir))) return [];
+  return (await walk(dir, levers)).changes;
+}
+
+interface Walked {
+  readonly changes: BranchChange[];
+  readonly holds: LedgerHold[];
+  readonly resumes: LedgerResume[];
+}
+
+async function walk(dir: string, levers: readonly ResolvedLever[]): Promise<Walked> {
+  const holds: LedgerHold[] = [];
+  const resumes: LedgerResume[] = [];
+  if (!(await isGitRepo(dir))) return { changes: [], holds, resumes };
   let history: Commit[];
   try {
     history = (await commits(dir, ["--first-parent", "HEAD"])).reverse();
   } catch {
-    return []; // a repository without commits yet
+    return { changes: [], holds, resumes }; // a repository without commits yet
   }
   const byLever = new Map(levers.map((l) => [l.id, l] as const));
   const changes: BranchChange[] = [];
@@ -64,6 +83,15 @@ export async function branchChanges(dir: string, levers: readonly ResolvedLever[
       const t = parseTrailers(m.message);
       const revert = t.get(TRAILER.revert);
       if (revert) reverts.push({ decision: revert, time: c.time, commit: m.hash });
+      const held = parseScopeText(t.get(TRAILER.hold) ?? "");
+      if (held)
+        holds.push({
+          scope: held,
+          reason: m.message.split("\n\n")[1]?.trim() || "held by a person",
+          since: c.time,
+        });
+      const resumed = parseScopeText(t.get(TRAILER.resume) ?? "");
+      if (resumed) resumes.push({ scope: resumed, at: c.time });
       const lever = t.get(TRAILER.lever);
       const decision = t.get(TRAILER.decision);
       const from = t.get(TRAILER.from);
@@ -88,14 +116,15 @@ export async function branchChanges(dir: string, levers: readonly ResolvedLever[
       });
     }
   }
-  return changes.map((ch) => {
+  const withReverts = changes.map((ch) => {
     const r = reverts.find((x) => x.decision === ch.decision);
     return r ? { ...ch, revertedAt: r.time, verdict: "fail" as const, revertCommit: r.commit } : ch;
   });
+  return { changes: withReverts, holds, resumes };
 }
 
-/** The ledger of local mode: the branch's changes (no holds or resumes are recorded in git). */
+/** The ledger of local mode: the branch's changes, and the holds and resumes people committed. */
 export async function readGitLedger(dir: string, levers: readonly ResolvedLever[]): Promise<Ledger> {
-  const changes = await branchChanges(dir, levers);
-  return changes.length === 0 ? EMPTY_LEDGER : { changes, holds: [], resumes: [] };
+  const { changes, holds, resumes } = await walk(dir, levers);
+  return changes.length + holds.length + resumes.length === 0 ? EMPTY_LEDGER : { changes, holds, resumes };
 }

@@ -52,6 +52,18 @@ export const EMPTY_LEDGER: Ledger = { changes: [], holds: [], resumes: [] };
 export const sameScope = (a: HoldScope, b: HoldScope): boolean =>
   a.kind === b.kind && (a.kind === "repo" || (b.kind !== "repo" && a.id === b.id));
 
+/** A scope as a commit trailer writes it: `repo`, `lever/<id>`, `policy/<id>`. */
+export function scopeText(s: HoldScope): string {
+  return s.kind === "repo" ? "repo" : `${s.kind}/${s.id}`;
+}
+
+export function parseScopeText(text: string): HoldScope | undefined {
+  const t = text.trim();
+  if (t === "repo") return { kind: "repo" };
+  const m = /^(lever|policy)\/(\S+)$/.exec(t);
+  return m ? { kind: m[1] as "lever" | "policy", id: m[2] as string } : undefined;
+}
+
 export function describeScope(s: HoldScope): string {
   return s.kind === "repo" ? "the repository" : `${s.kind} ${s.id}`;
 }

@@ -1,4 +1,4 @@
-import { type HoldScope, type Ledger, type LedgerHold, sameScope } from "./ledger.js";
+import { type HoldScope, type Ledger, type LedgerChange, type LedgerHold, sameScope } from "./ledger.js";
 
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
@@ -11,6 +11,21 @@ export const THRASH = {
 } as const;
 
 /**
+ * The latest event at which `count` events fell within `window` (ending at that event), if any:
+ * the moment a rule tripped. Holds are sticky — a rule that tripped once holds until a person
+ * resumes after it, even when the window has since slid past the events.
+ */
+function lastTrip(times: readonly number[], count: number, window: number): number | undefined {
+  const sorted = [...times].sort((a, b) => a - b);
+  let trip: number | undefined;
+  for (let i = count - 1; i < sorted.length; i++) {
+    const end = sorted[i] as number;
+    if (end - (sorted[i - count + 1] as number) <= window) trip = end;
+  }
+  return trip;
+}
+
+/**
  * Holds the history itself calls for: a lever that keeps changing its mind or keeps being
  * reverted, a policy reverted on several levers, a storm of reverts (a metrics outage must not
  * become a revert storm). Only an explicit resume after the triggering event lifts one.
@@ -18,39 +33,34 @@ export const THRASH = {
 export function thrashHolds(ledger: Ledger, now: number): LedgerHold[] {
   const holds: LedgerHold[] = [];
   const applied = ledger.changes
-    .filter((c) => c.state === "applied")
+    .filter((c) => c.state === "applied" && (c.appliedAt ?? c.proposedAt) <= now)
     .sort((a, b) => (a.appliedAt ?? a.proposedAt) - (b.appliedAt ?? b.proposedAt));
-  const levers = [...new Set(applied.map((c) => c.lever))];
-  for (const lever of levers) {
+  const revertedBy = (c: LedgerChange) =>
+    c.revertedAt !== undefined && c.revertedAt <= now ? c.revertedAt : undefined;
+  for (const lever of new Set(applied.map((c) => c.lever))) {
     const mine = applied.filter((c) => c.lever === lever);
-    const recent = mine.filter((c) => now - (c.appliedAt ?? c.proposedAt) <= THRASH.reversals.window);
-    let reversals = 0;
-    let lastReversal = 0;
-    for (let i = 1; i < recent.length; i++) {
-      const prev = recent[i - 1];
-      const cur = recent[i];
-      if (prev && cur && prev.direction !== cur.direction) {
-        reversals++;
-        lastReversal = cur.appliedAt ?? cur.proposedAt;
-      }
-    }
-    if (reversals >= THRASH.reversals.count) {
+    const reversals = mine.flatMap((cur, i) => {
+      const prev = mine[i - 1];
+      return prev && prev.direction !== cur.direction ? [cur.appliedAt ?? cur.proposedAt] : [];
+    });
+    const oscillated = lastTrip(reversals, THRASH.reversals.count, THRASH.reversals.window);
+    if (oscillated !== undefined)
       holds.push({
         scope: { kind: "lever", id: lever },
-        reason: `its changes reversed direction ${reversals} times in 7 days (oscillation)`,
-        since: lastReversal,
+        reason: `its changes reversed direction ${THRASH.reversals.count} times in 7 days (oscillation); a resume lifts it`,
+        since: oscillated,
       });
-    }
-    const reverts = mine.filter(
-      (c) => c.revertedAt !== undefined && now - c.revertedAt <= THRASH.leverReverts.window,
+    const reverted = lastTrip(
+      mine.flatMap((c) => revertedBy(c) ?? []),
+      THRASH.leverReverts.count,
+      THRASH.leverReverts.window,
     );
-    if (reverts.length >= THRASH.leverReverts.count) {
+    if (reverted !== undefined)
       holds.push({
         scope: { kind: "lever", id: lever },
-        reason: `${reverts.length} of its changes were reverted in 14 days`,
-        since: Math.max(...reverts.map((c) => c.revertedAt ?? 0)),
+        reason: `${THRASH.leverReverts.count} of its changes were reverted in 14 days; a resume lifts it`,
+        since: reverted,
       });
-    }
   }
   // A change that breached without a revert (someone changed the value since), or that could not
   // be judged even over the extended window, holds its lever until a person resumes it.
@@ -62,33 +72,43 @@ export function thrashHolds(ledger: Ledger, now: number): LedgerHold[] {
           : "could not be judged (inconclusive)";
       holds.push({
         scope: { kind: "lever", id: c.lever },
-        reason: `its change ${c.from} → ${c.to} ${why}; /governor resume lifts this`,
+        reason: `its change ${c.from} → ${c.to} ${why}; a resume lifts it`,
         since: c.appliedAt ?? c.proposedAt,
       });
     }
   }
-  const reverted = applied.filter(
-    (c) => c.revertedAt !== undefined && now - c.revertedAt <= THRASH.policyReverts.window,
-  );
-  for (const policy of new Set(reverted.map((c) => c.policy))) {
-    const hits = reverted.filter((c) => c.policy === policy);
-    const distinct = new Set(hits.map((c) => c.lever));
-    if (distinct.size >= THRASH.policyReverts.levers) {
+  const reverts = applied.flatMap((c) => {
+    const at = revertedBy(c);
+    return at === undefined ? [] : [{ at, lever: c.lever, policy: c.policy }];
+  });
+  for (const policy of new Set(reverts.map((r) => r.policy))) {
+    const hits = reverts.filter((r) => r.policy === policy).sort((a, b) => a.at - b.at);
+    const tripped = hits
+      .filter((r) => {
+        const levers = new Set(
+          hits.filter((h) => h.at <= r.at && r.at - h.at <= THRASH.policyReverts.window).map((h) => h.lever),
+        );
+        return levers.size >= THRASH.policyReverts.levers;
+      })
+      .at(-1);
+    if (tripped)
       holds.push({
         scope: { kind: "policy", id: policy },
-        reason: `policy ${policy} was reverted on ${distinct.size} levers in 14 days; suspended for this repository`,
-        since: Math.max(...hits.map((c) => c.revertedAt ?? 0)),
+        reason: `policy ${policy} was reverted on ${THRASH.policyReverts.levers} levers in 14 days; suspended for this repository`,
+        since: tripped.at,
       });
-    }
   }
-  const lastHour = applied.filter((c) => c.revertedAt !== undefined && now - c.revertedAt <= HOUR);
-  if (lastHour.length > THRASH.repoRevertsPerHour) {
+  const storm = lastTrip(
+    reverts.map((r) => r.at),
+    THRASH.repoRevertsPerHour + 1,
+    HOUR,
+  );
+  if (storm !== undefined)
     holds.push({
       scope: { kind: "repo" },
-      reason: `${lastHour.length} reverts in the last hour (more than ${THRASH.repoRevertsPerHour}): a metrics problem is more likely than ${lastHour.length} bad changes`,
-      since: Math.max(...lastHour.map((c) => c.revertedAt ?? 0)),
+      reason: `more than ${THRASH.repoRevertsPerHour} reverts within an hour: a metrics problem is more likely than that many bad changes`,
+      since: storm,
     });
-  }
   return holds;
 }
 

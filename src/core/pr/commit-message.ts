@@ -8,6 +8,9 @@ export const TRAILER = {
   from: "Governor-From",
   to: "Governor-To",
   revert: "Governor-Revert",
+  /** Local mode's holds and resumes: the scope as `repo`, `lever/<id>` or `policy/<id>`. */
+  hold: "Governor-Hold",
+  resume: "Governor-Resume",
 } as const;
 
 export function formatTrailers(trailers: ReadonlyArray<readonly [string, string]>): string {

@@ -359,8 +359,20 @@ describe("not acting is explained", () => {
     const d = decideOne({ ledger: { changes: flips, holds: [], resumes: [] } });
     expect(d).toMatchObject({
       decision: "blocked",
-      reason: "hold: on hold (lever cpu): its changes reversed direction 3 times in 7 days (oscillation)",
+      reason:
+        "hold: on hold (lever cpu): its changes reversed direction 3 times in 7 days (oscillation); a resume lifts it",
     });
+    // Sticky: a month later the reversals have left the 7-day window, and the lever still holds…
+    const later = decideOne({ ledger: { changes: flips, holds: [], resumes: [] }, now: NOW + 30 * DAY });
+    expect(later.checks.find((c) => c.name === "hold")?.ok).toBe(false);
+    // …until a person resumes it after the trip; a resume from before the trip does not count.
+    const resumed = (at: number) =>
+      decideOne({
+        ledger: { changes: flips, holds: [], resumes: [{ scope: { kind: "lever", id: "cpu" }, at }] },
+        now: NOW + 30 * DAY,
+      }).checks.find((c) => c.name === "hold")?.ok;
+    expect(resumed(NOW - 5 * DAY)).toBe(false);
+    expect(resumed(NOW + DAY)).toBe(true);
   });
 
   it("counts proposals of the same run against the repository's limits", () => {

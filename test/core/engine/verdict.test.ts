@@ -60,7 +60,11 @@ describe("relative guardrails", () => {
     expect(r.detail).toMatch(/^increase of 30\.\d+% is over \+20% and significant/);
   });
   it.each([
-    ["a +30% increase that stays within a stepping policy's SLO is the trade a step down asks for", 0.3, true],
+    [
+      "a +30% increase that stays within a stepping policy's SLO is the trade a step down asks for",
+      0.3,
+      true,
+    ],
     ["a +30% increase past the SLO is still a regression", 0.25, false],
   ])("%s", (_, withinSlo, ok) => {
     const after = Array.from({ length: 30 }, (_, i) => 0.26 + 0.01 * noise(i, 2));

@@ -1,0 +1,123 @@
+import { execFileSync } from "node:child_process";
+import { cpSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { NOW } from "../helpers/engine.js";
+import { writeRecording } from "../helpers/recording.js";
+import { runCli } from "../helpers/run-cli.js";
+import { tmpDir } from "../helpers/tmp-repo.js";
+
+const EXAMPLE = new URL("../../examples/infra", import.meta.url).pathname;
+const MI = 1024 * 1024;
+const SIGNALS = {
+  usage: () => 0.9,
+  throttling: () => 0.02,
+  working_set: () => 300 * MI,
+  oom: () => 0,
+  replicas: () => 6,
+  at_max: () => 0.3,
+  latency: () => 0.4,
+  saturation: () => 0.9,
+  "error-ratio": () => 0.001,
+};
+const git = (cwd: string, ...args: string[]) =>
+  execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@t", ...args], {
+    cwd,
+    encoding: "utf8",
+    env: { ...process.env, GIT_COMMITTER_DATE: new Date(NOW - 20 * 86_400_000).toISOString() },
+  });
+
+/** The example repository in git, and a recording of its metrics at NOW. */
+async function example() {
+  const dir = tmpDir();
+  cpSync(EXAMPLE, dir, { recursive: true });
+  git(dir, "init", "-q", "-b", "main");
+  git(dir, "add", "-A");
+  git(dir, "commit", "-q", "-m", "initial");
+  const recording = await writeRecording(dir, NOW, SIGNALS);
+  const cpu = async () => {
+    const r = await runCli("plan", "--repo", dir, "--signals", recording, "--json");
+    return (JSON.parse(r.stdout).decisions as Array<{ lever: string; decision: string; reason: string }>)[0];
+  };
+  return { dir, cpu };
+}
+
+describe("governor hold / resume (local mode)", () => {
+  it("a hold is a commit the ledger reads back; a resume lifts it", async () => {
+    const { dir, cpu } = await example();
+    expect(await cpu()).toMatchObject({ lever: "checkout-cpu", decision: "propose" });
+
+    const held = await runCli("hold", "checkout-cpu", "--reason", "incident 4711", "--repo", dir);
+    expect(held).toMatchObject({ code: 0, stderr: "" });
+    expect(held.stdout).toMatch(/^held lever checkout-cpu on main \(commit [0-9a-f]{12}\)\n$/);
+    expect(git(dir, "log", "-1", "--format=%B")).toBe(
+      "Governor hold: lever checkout-cpu\n\nincident 4711\n\nGovernor-Hold: lever/checkout-cpu\n\n",
+    );
+    expect(await cpu()).toMatchObject({
+      decision: "blocked",
+      reason: "hold: on hold (lever checkout-cpu): incident 4711",
+    });
+
+    const resumed = await runCli("resume", "checkout-cpu", "--repo", dir);
+    expect(resumed.stdout).toMatch(
+      /^resumed lever checkout-cpu on main \(commit [0-9a-f]{12}\); lifted: incident 4711\n$/,
+    );
+    expect(await cpu()).toMatchObject({ decision: "propose" });
+  });
+
+  it("lifts the thrash guard's sticky hold, which outlives its 14-day window", async () => {
+    const { dir, cpu } = await example();
+    // Two Governor changes of checkout-cpu, both reverted, long before NOW.
+    for (const [i, day] of [
+      [1, 40],
+      [2, 35],
+    ] as const) {
+      const date = new Date(NOW - day * 86_400_000).toISOString();
+      const commit = (message: string) =>
+        execFileSync(
+          "git",
+          ["-c", "user.name=t", "-c", "user.email=t@t", "commit", "-q", "--allow-empty", "-m", message],
+          {
+            cwd: dir,
+            env: { ...process.env, GIT_COMMITTER_DATE: date, GIT_AUTHOR_DATE: date },
+          },
+        );
+      commit(
+        `Tune\n\nGovernor-Lever: checkout-cpu\nGovernor-Decision: d${i}\nGovernor-Policy: k8s-cpu-request\nGovernor-From: 500m\nGovernor-To: 400m`,
+      );
+      commit(`Revert\n\nGovernor-Lever: checkout-cpu\nGovernor-Revert: d${i}`);
+    }
+    expect((await cpu())?.reason).toBe(
+      "hold: on hold (lever checkout-cpu): 2 of its changes were reverted in 14 days; a resume lifts it",
+    );
+    const resumed = await runCli("resume", "checkout-cpu", "--repo", dir);
+    expect(resumed.code).toBe(0);
+    expect(await cpu()).toMatchObject({ decision: "propose" });
+  });
+
+  it("says so when nothing holds, and commits nothing", async () => {
+    const { dir } = await example();
+    const head = git(dir, "rev-parse", "HEAD");
+    expect(await runCli("resume", "--repo", dir)).toMatchObject({
+      code: 0,
+      stdout: "nothing holds the repository; nothing to resume\n",
+    });
+    expect(git(dir, "rev-parse", "HEAD")).toBe(head);
+  });
+
+  it.each([
+    [
+      ["hold", "checkout-cpux"],
+      /governor\.yml: no lever "checkout-cpux" \(did you mean "checkout-cpu"\?\)\n$/,
+    ],
+    [
+      ["hold", "--policy", "k8s-cpu-requets"],
+      /no lever uses policy "k8s-cpu-requets" \(did you mean "k8s-cpu-request"\?\)\n$/,
+    ],
+    [["hold", "checkout-cpu", "--policy", "slo-step"], /^name a lever or --policy, not both/],
+  ])("refuses %j with a message", async (args, message) => {
+    const { dir } = await example();
+    const r = await runCli(...args, "--repo", dir);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(message);
+  });
+});
