@@ -23,6 +23,7 @@ const MARK: Partial<Record<SimEventKind, { color: string; label: string }>> = {
   reject: { color: "#bf8700", label: "R" },
   inconclusive: { color: "#bf8700", label: "?" },
   extended: { color: "#bf8700", label: "+" },
+  hold: { color: "#6e40c9", label: "H" },
 };
 
 const esc = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/"/g, "&quot;");
@@ -88,7 +89,7 @@ export function renderChart(name: string, r: SimulationResult): string {
   const legend = Object.entries(MARK)
     .map(
       ([event, m], i) =>
-        `<text x="${LEFT + i * 105}" y="${H - 12}" fill="${m?.color}">${m?.label} ${event}</text>`,
+        `<text x="${LEFT + i * 100}" y="${H - 12}" fill="${m?.color}">${m?.label} ${event}</text>`,
     )
     .join("");
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" font-family="sans-serif" font-size="12">

@@ -1,7 +1,8 @@
 import { readBuiltinPolicies } from "../adapters/fs/read-repo-config.js";
 import type { Decision } from "../core/engine/decision.js";
-import type { Ledger, LedgerChange } from "../core/engine/ledger.js";
+import { describeScope, type Ledger, type LedgerChange } from "../core/engine/ledger.js";
 import { plan } from "../core/engine/plan.js";
+import { activeHolds } from "../core/engine/thrash.js";
 import { readIn, restoreIn, writeIn } from "../core/levers/edit.js";
 import { parseLeverFile } from "../core/levers/parsed-file.js";
 import { prTitle, renderPrBody } from "../core/pr/body.js";
@@ -28,6 +29,7 @@ export type SimEventKind =
   | "extended"
   | "inconclusive"
   | "revert"
+  | "hold"
   | "blocked";
 
 export interface TimelineEvent {
@@ -168,6 +170,7 @@ export async function simulate(s: Scenario, seed = s.seed): Promise<Result<Simul
   };
   let last = "";
   let lastBlocked = "";
+  const holdsSeen = new Set<string>();
 
   for (let t = start; t < end; t += ms(s.evaluateEvery)) {
     const now = world.truth(t);
@@ -219,6 +222,12 @@ export async function simulate(s: Scenario, seed = s.seed): Promise<Result<Simul
     }
 
     // 3. The engine decides, over main as it is now; an open proposal is updated or closed.
+    const ledger = ledgerAt(changes, t);
+    for (const h of activeHolds(ledger, t)) {
+      const key = `${describeScope(h.scope)}|${h.since}|${h.reason}`;
+      if (!holdsSeen.has(key)) ev(t, "hold", `${describeScope(h.scope)}: ${h.reason}`);
+      holdsSeen.add(key);
+    }
     const requests = signalRequests(lever, config.guardrails, t);
     const answers = await collectSignals(world.source, requests.ok ? requests.value : []);
     const [d] = plan({
@@ -226,7 +235,7 @@ export async function simulate(s: Scenario, seed = s.seed): Promise<Result<Simul
       levers: [lever],
       files: new Map([[FILE, parseLeverFile(text, FILE)]]),
       answers,
-      ledger: ledgerAt(changes, t),
+      ledger,
       hpas: [],
       now: t,
       links: {},
@@ -272,9 +281,9 @@ export async function simulate(s: Scenario, seed = s.seed): Promise<Result<Simul
       if (auto) review(change);
       continue;
     }
-    // Not acting is explained too: the first evaluation blocked by missing data or a hold.
-    const why = d.checks.find((c) => !c.ok && (c.name === "data" || c.name === "hold"));
-    if (why && why.name !== lastBlocked) ev(t, "blocked", `${why.name}: ${why.detail}`);
+    // Not acting is explained too: the first evaluation blocked by missing data.
+    const why = d.checks.find((c) => !c.ok && c.name === "data");
+    if (why && !lastBlocked) ev(t, "blocked", `${why.name}: ${why.detail}`);
     lastBlocked = why?.name ?? "";
   }
 

@@ -72,6 +72,25 @@ describe("the simulated world", () => {
     expect(events(r)).toContain("reject");
   });
 
+  it("mode auto: autonomy is earned by 5 verified changes; a pool flipping with the day is held for good", async () => {
+    const r = await run("pool-size-queueing", {
+      mode: "auto",
+      duration: "30d",
+      load: { pattern: "diurnal", amplitude: 0.1 },
+    });
+    const proposals = r.timeline.filter((e) => e.event === "propose");
+    const firstAuto = proposals.findIndex((e) => e.detail.includes("(auto-merged: autonomy earned)"));
+    expect(firstAuto).toBeGreaterThanOrEqual(5);
+    expect(proposals.slice(0, firstAuto).every((e) => !e.detail.includes("auto-merged"))).toBe(true);
+    const hold = r.timeline.find((e) => e.event === "hold");
+    expect(hold?.detail).toBe(
+      "lever sim: its changes reversed direction 3 times in 7 days (oscillation); a resume lifts it",
+    );
+    // Sticky: nothing is proposed after the hold, though the reversals leave the 7-day window.
+    expect(proposals.every((e) => e.t <= (hold?.t ?? ""))).toBe(true);
+    expect(r.summary.reversals).toBe(3);
+  });
+
   it("the metrics stop: nothing more is proposed, and the timeline says why", async () => {
     const r = await run("aa-noise", { inject: [{ type: "gap", from: "1d", to: "30d" }] });
     expect(r.summary.changes).toBe(1);
