@@ -28,7 +28,7 @@ const scenario = (name: string, over: Record<string, unknown> = {}): Scenario =>
 
 async function run(s: Scenario, seed: number): Promise<SimulationResult> {
   const r = await simulate(s, seed);
-  if (!r.ok) throw new Error(r.error);
+  if (!r.ok) throw new Error(r.error.map((p) => p.message).join("; "));
   return r.value;
 }
 

@@ -40,7 +40,7 @@ function slackOf(
 
 export async function governor(s: Scenario, seed: number): Promise<Outcome> {
   const r = await simulate(s, seed);
-  if (!r.ok) throw new Error(r.error);
+  if (!r.ok) throw new Error(r.error.map((p) => p.message).join("; "));
   const end = Date.parse(s.start) + ms(s.duration);
   return {
     slack: slackOf(r.value.values, r.value.demand, end - 14 * DAY),
@@ -51,7 +51,7 @@ export async function governor(s: Scenario, seed: number): Promise<Outcome> {
 
 export function reference(s: Scenario, seed: number, make: (start: number) => Recommender): Outcome {
   const repo = simRepository(s, builtins);
-  if (!repo.ok) throw new Error(repo.error);
+  if (!repo.ok) throw new Error(repo.error.map((p) => p.message).join("; "));
   const { lever } = repo.value;
   const initial = parseValue(lever.policyDef.valueType, s.lever.initial);
   if (!initial.ok) throw new Error(initial.error);

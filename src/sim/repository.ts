@@ -1,7 +1,6 @@
 import type { ResolvedLever } from "../core/config/check-levers.js";
 import { CONFIG_PATH, loadRepoConfig } from "../core/config/load-repo-config.js";
 import type { RepoConfig } from "../core/config/repo-schema.js";
-import { formatDiagnostic } from "../core/diagnostics.js";
 import { err, ok, type Result } from "../core/result.js";
 import type { SourceFile } from "../core/yaml/load.js";
 import type { Scenario } from "./scenario.js";
@@ -9,6 +8,39 @@ import { guardrailQuery } from "./world.js";
 
 export const SELECTOR = '{job="sim"}';
 export const FILE = "app.yaml";
+
+/**
+ * A problem of the scenario that the repository validator found, pointed back at the scenario's
+ * own field (`lever.bounds.min`, not the generated `.github/governor.yml`).
+ */
+export interface ScenarioProblem {
+  readonly path: ReadonlyArray<string | number>;
+  readonly message: string;
+}
+
+const FIELD = /^(levers\[0\]|guardrails\[(\d+)\]|watch|limits)((?:\.[\w-]+|\[\d+\])*): (.*)$/s;
+
+function scenarioProblem(message: string): ScenarioProblem {
+  const m = FIELD.exec(message);
+  if (!m) return { path: [], message };
+  const rest = (m[3] ?? "")
+    .split(/\.|\[(\d+)\]/)
+    .filter((x) => x !== undefined && x !== "")
+    .map((x) => (/^\d+$/.test(x) ? Number(x) : x));
+  // The generated target and selector come from the plant and the lever's policy.
+  const head: Array<string | number> =
+    m[1] === "levers[0]"
+      ? rest[0] === "target" || rest[0] === "selector"
+        ? ["lever", "policy"]
+        : ["lever"]
+      : m[1]?.startsWith("guardrails")
+        ? ["guardrails", Number(m[2])]
+        : [m[1] ?? ""];
+  const path =
+    m[1] === "levers[0]" && (rest[0] === "target" || rest[0] === "selector") ? head : [...head, ...rest];
+  const shown = path.map((p, i) => (typeof p === "number" ? `[${p}]` : `${i === 0 ? "" : "."}${p}`)).join("");
+  return { path, message: `${shown}: ${m[4]}` };
+}
 
 export interface SimRepository {
   readonly config: RepoConfig;
@@ -22,7 +54,10 @@ export interface SimRepository {
  * a `.github/governor.yml` built from the scenario — loaded by the same validator a real
  * repository goes through, so a scenario cannot set what a repository could not.
  */
-export function simRepository(s: Scenario, builtinPolicies: readonly SourceFile[]): Result<SimRepository> {
+export function simRepository(
+  s: Scenario,
+  builtinPolicies: readonly SourceFile[],
+): Result<SimRepository, ScenarioProblem[]> {
   const kube = s.plant.type !== "queue";
   const field = s.plant.type === "memory-service" ? "resources.requests.memory" : "resources.requests.cpu";
   const file = kube
@@ -62,7 +97,9 @@ export function simRepository(s: Scenario, builtinPolicies: readonly SourceFile[
   const lever = loaded.loaded?.levers[0];
   if (!loaded.loaded || !lever)
     return err(
-      `scenario ${s.name}: its lever is not one a repository could configure:\n${loaded.diagnostics.map(formatDiagnostic).join("\n")}`,
+      loaded.diagnostics.length > 0
+        ? loaded.diagnostics.map((d) => scenarioProblem(d.message))
+        : [{ path: ["lever"], message: "lever: not one a repository could configure" }],
     );
   return ok({ config: loaded.loaded.config, lever, file });
 }

@@ -13,7 +13,7 @@ import { type EditableType, parseValue } from "../core/values/value.js";
 import { collectSignals } from "../reconcile/collect-signals.js";
 import { judgeWatch } from "../reconcile/judge-watch.js";
 import { uniform } from "./random.js";
-import { FILE, SELECTOR, simRepository } from "./repository.js";
+import { FILE, type ScenarioProblem, SELECTOR, simRepository } from "./repository.js";
 import type { Scenario } from "./scenario.js";
 import { type Summary, summarize } from "./summary.js";
 import { ms, World } from "./world.js";
@@ -95,13 +95,16 @@ function ledgerAt(changes: readonly SimChange[], t: number): Ledger {
  * tick, with a simulated reviewer and deployer. Deterministic for a seed: every random draw is
  * a hash of (seed, stream, time).
  */
-export async function simulate(s: Scenario, seed = s.seed): Promise<Result<SimulationResult>> {
+export async function simulate(
+  s: Scenario,
+  seed = s.seed,
+): Promise<Result<SimulationResult, ScenarioProblem[]>> {
   const repo = simRepository(s, await readBuiltinPolicies());
   if (!repo.ok) return repo;
   const { config, lever } = repo.value;
   const type = lever.policyDef.valueType;
   const initial = parseValue(type, s.lever.initial);
-  if (!initial.ok) return err(`scenario ${s.name}: lever.initial: ${initial.error}`);
+  if (!initial.ok) return err([{ path: ["lever", "initial"], message: `lever.initial: ${initial.error}` }]);
   const start = Date.parse(s.start);
   const end = start + ms(s.duration);
   const deploy = ms(s.deployDelay);

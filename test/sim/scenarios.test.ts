@@ -12,7 +12,7 @@ const scenario = (name: string, over: Record<string, unknown> = {}) =>
   });
 async function run(name: string, over: Record<string, unknown> = {}): Promise<SimulationResult> {
   const r = await simulate(scenario(name, over));
-  if (!r.ok) throw new Error(r.error);
+  if (!r.ok) throw new Error(r.error.map((p) => p.message).join("; "));
   return r.value;
 }
 const events = (r: SimulationResult) => r.timeline.map((e) => e.event);
@@ -105,6 +105,11 @@ describe("the simulated world", () => {
       }),
     );
     expect(r.ok).toBe(false);
-    expect(r.ok ? "" : r.error).toContain('unknown policy "k8s-cpu-requets"');
+    expect(r.ok ? [] : r.error).toEqual([
+      {
+        path: ["lever", "policy"],
+        message: expect.stringMatching(/^lever\.policy: unknown policy "k8s-cpu-requets"/),
+      },
+    ]);
   });
 });

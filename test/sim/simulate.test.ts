@@ -43,6 +43,37 @@ describe("governor simulate", () => {
     );
   }, 30_000);
 
+  it("a bad --seed or --out is an error that names it, never a hang or a stack trace", async () => {
+    const dir = tmpRepo({ "a-file": "x" });
+    const file = `${SCENARIOS}bad-change.yaml`;
+    expect(await runCli("simulate", file, "--seed", "1.5")).toMatchObject({
+      code: 1,
+      stderr: "--seed 1.5: expected an integer\n",
+    });
+    expect(await runCli("simulate", file, "--out", `${dir}/a-file/charts`)).toMatchObject({
+      code: 1,
+      stdout: "",
+      stderr: `--out ${dir}/a-file/charts: cannot write there (ENOTDIR); choose a folder you can write to\n`,
+    });
+    if (process.platform === "linux") {
+      // Node's recursive mkdir never returns for a folder under /proc.
+      expect((await runCli("simulate", file, "--out", "/proc/governor-nope")).stderr).toMatch(
+        /cannot write there/,
+      );
+    }
+  }, 30_000);
+
+  it("a scenario's lever that no repository could configure is reported at the scenario's own field", async () => {
+    const dir = tmpRepo({
+      "s.yaml":
+        "name: x\nduration: 1d\nplant: {type: cpu-service, usage: 1, latency: 0.1}\nlever:\n  policy: k8s-cpu-request\n  initial: 1\n  bounds: {min: 3, max: 2}\n",
+    });
+    expect(await runCli("simulate", `${dir}/s.yaml`)).toMatchObject({
+      code: 1,
+      stderr: `${dir}/s.yaml:7:17: lever.bounds.min: bounds.min (3) is greater than bounds.max (2)\n`,
+    });
+  });
+
   it("a bad scenario is an error at its file:line", async () => {
     const dir = tmpRepo({
       "s.yaml":

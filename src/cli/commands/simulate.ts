@@ -1,8 +1,10 @@
-import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { ensureDir } from "../../adapters/fs/ensure-dir.js";
 import { issuesToDiagnostics } from "../../core/config/zod-issues.js";
 import { formatDiagnostic } from "../../core/diagnostics.js";
 import { loadYaml } from "../../core/yaml/load.js";
+import { positionOf } from "../../core/yaml/locate.js";
 import { renderChart } from "../../sim/chart.js";
 import { type SimulationResult, simulate } from "../../sim/run.js";
 import { scenarioSchema } from "../../sim/scenario.js";
@@ -42,7 +44,10 @@ export async function simulateCommand(file: string, options: SimulateOptions, io
   }
   const simulated = await simulate(parsed.data, seed);
   if (!simulated.ok) {
-    io.stderr(`${file}: ${simulated.error}\n`);
+    const at = (path: ReadonlyArray<string | number>) => positionOf(loaded.value, path);
+    io.stderr(
+      `${simulated.error.map((p) => formatDiagnostic({ file, ...at(p.path), message: p.message })).join("\n")}\n`,
+    );
     return 1;
   }
   const result = simulated.value;
@@ -83,7 +88,7 @@ async function writeOutputs(
   result: SimulationResult,
 ): Promise<string | undefined> {
   try {
-    await mkdir(out, { recursive: true });
+    await ensureDir(out);
     // A PR body from an earlier run must not pass for one of this run.
     for (const old of await readdir(out)) if (/^pr-\d+\.md$/.test(old)) await rm(join(out, old));
     await writeFile(join(out, `${name}.svg`), renderChart(name, result));
