@@ -1,6 +1,6 @@
 import { readBuiltinPolicies } from "../adapters/fs/read-repo-config.js";
 import type { Decision } from "../core/engine/decision.js";
-import { describeScope, type Ledger, type LedgerChange } from "../core/engine/ledger.js";
+import { describeScope } from "../core/engine/ledger.js";
 import { plan } from "../core/engine/plan.js";
 import { activeHolds } from "../core/engine/thrash.js";
 import { readIn, restoreIn, writeIn } from "../core/levers/edit.js";
@@ -12,6 +12,8 @@ import { magnitude } from "../core/values/arith.js";
 import { type EditableType, parseValue } from "../core/values/value.js";
 import { collectSignals } from "../reconcile/collect-signals.js";
 import { judgeWatch } from "../reconcile/judge-watch.js";
+import { ledgerAt, type SimChange } from "./changes.js";
+import { harmJudge } from "./harm.js";
 import { uniform } from "./random.js";
 import { FILE, type ScenarioProblem, SELECTOR, simRepository } from "./repository.js";
 import type { Scenario } from "./scenario.js";
@@ -38,28 +40,6 @@ export interface TimelineEvent {
   readonly detail: string;
 }
 
-/** One proposal's life: the ledger at any time is a view of these, as the App reads its PRs. */
-export interface SimChange {
-  readonly decision: string;
-  readonly policy: string;
-  readonly from: string;
-  to: string;
-  direction: "up" | "down";
-  readonly proposedAt: number;
-  /** When the simulated reviewer acts: merges, or rejects. */
-  readonly reviewAt: number;
-  readonly rejected: boolean;
-  reviewed?: boolean;
-  /** Closed unmerged by Governor because its decision no longer held (not a rejection). */
-  closedAt?: number;
-  appliedAt?: number;
-  verdict?: "pass" | "fail" | "inconclusive";
-  extended?: boolean;
-  revertedAt?: number;
-  /** Whether the change truly made the plant worse (known to the simulator, not to Governor). */
-  harmful?: boolean;
-}
-
 export interface SimulationResult {
   readonly summary: Summary;
   readonly timeline: readonly TimelineEvent[];
@@ -78,16 +58,6 @@ export interface SimulationResult {
   /** The last evaluation's decision: why the lever is where it is. */
   readonly last: string;
   readonly prBodies: ReadonlyArray<{ readonly t: number; readonly title: string; readonly body: string }>;
-}
-
-function ledgerAt(changes: readonly SimChange[], t: number): Ledger {
-  const view = (c: SimChange): LedgerChange => {
-    const base = { ...c, lever: "sim" };
-    if (c.reviewAt > t) return { ...base, state: "open" };
-    if (c.rejected) return { ...base, state: "rejected", rejectedAt: c.reviewAt };
-    return { ...base, state: "applied", appliedAt: (c.appliedAt ?? t + 1) <= t ? c.appliedAt : undefined };
-  };
-  return { changes: changes.filter((c) => c.closedAt === undefined).map(view), holds: [], resumes: [] };
 }
 
 /**
@@ -128,35 +98,7 @@ export async function simulate(
     const value = parseValue(type, to);
     return parsed.ok && value.ok ? { parsed: parsed.value, value: value.value } : undefined;
   };
-  // Harm, as only the simulator can know it: the plant over the watch window with each value.
-  // Worse means more incidents, or a p99 higher by more than the scenario's guardrails tolerate
-  // (5% without one) — unless a stepping policy keeps it within its SLO, the trade it asked for.
-  const tolerance = Math.min(
-    0.05,
-    ...s.guardrails
-      .filter((g) => g.series === "latency")
-      .map((g) => g.maxIncrease ?? Number.POSITIVE_INFINITY),
-  );
-  const strategy = lever.strategy;
-  const slo =
-    strategy.type === "slo-step" ? strategy.target + (strategy.band ?? strategy.target * 0.1) : undefined;
-  const harmful = (c: SimChange): boolean => {
-    const before = edit(c.from);
-    const after = edit(c.to);
-    if (badChange || !before || !after || c.appliedAt === undefined) return badChange;
-    const over = { new: 0, old: 0, incidentsNew: 0, incidentsOld: 0, n: 0 };
-    for (let u = c.appliedAt; u < c.appliedAt + ms(s.watch.window); u += ms(s.watch.interval)) {
-      const withNew = world.truth(u, magnitude(after.value));
-      const withOld = world.truth(u, magnitude(before.value));
-      over.new += withNew.latency;
-      over.old += withOld.latency;
-      over.incidentsNew += withNew.incident ?? 0;
-      over.incidentsOld += withOld.incident ?? 0;
-      over.n++;
-    }
-    const slower = over.new > over.old * (1 + tolerance) && !(slo !== undefined && over.new / over.n <= slo);
-    return over.incidentsNew > over.incidentsOld || slower;
-  };
+  const harmful = harmJudge(s, lever, world, badChange);
   const review = (c: SimChange) => {
     c.reviewed = true;
     if (c.rejected) {

@@ -1,4 +1,4 @@
-import type { SimChange } from "./run.js";
+import type { SimChange } from "./changes.js";
 
 export interface Summary {
   readonly changes: number;
