@@ -2,23 +2,11 @@ import { execFileSync } from "node:child_process";
 import { cpSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { NOW } from "../helpers/engine.js";
+import { EXAMPLE, EXAMPLE_SIGNALS } from "../helpers/example-signals.js";
 import { writeRecording } from "../helpers/recording.js";
 import { runCli } from "../helpers/run-cli.js";
 import { tmpDir } from "../helpers/tmp-repo.js";
 
-const EXAMPLE = new URL("../../examples/infra", import.meta.url).pathname;
-const MI = 1024 * 1024;
-const SIGNALS = {
-  usage: () => 0.9,
-  throttling: () => 0.02,
-  working_set: () => 300 * MI,
-  oom: () => 0,
-  replicas: () => 6,
-  at_max: () => 0.3,
-  latency: () => 0.4,
-  saturation: () => 0.9,
-  "error-ratio": () => 0.001,
-};
 const git = (cwd: string, ...args: string[]) =>
   execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@t", ...args], {
     cwd,
@@ -33,7 +21,7 @@ async function example() {
   git(dir, "init", "-q", "-b", "main");
   git(dir, "add", "-A");
   git(dir, "commit", "-q", "-m", "initial");
-  const recording = await writeRecording(dir, NOW, SIGNALS);
+  const recording = await writeRecording(dir, NOW, EXAMPLE_SIGNALS);
   const cpu = async () => {
     const r = await runCli("plan", "--repo", dir, "--signals", recording, "--json");
     return (JSON.parse(r.stdout).decisions as Array<{ lever: string; decision: string; reason: string }>)[0];

@@ -1,29 +1,15 @@
 import { cpSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { NOW } from "../helpers/engine.js";
+import { EXAMPLE, EXAMPLE_SIGNALS } from "../helpers/example-signals.js";
 import { writeRecording } from "../helpers/recording.js";
 import { runCli } from "../helpers/run-cli.js";
 import { tmpDir } from "../helpers/tmp-repo.js";
 
-const EXAMPLE = new URL("../../examples/infra", import.meta.url).pathname;
-const MI = 1024 * 1024;
-/** The example repository's workloads, as a week of plausible metrics. */
-const SIGNALS = {
-  usage: () => 0.9,
-  throttling: () => 0.02,
-  working_set: () => 300 * MI,
-  oom: () => 0,
-  replicas: () => 6,
-  at_max: () => 0.3,
-  latency: () => 0.4,
-  saturation: () => 0.9,
-  "error-ratio": () => 0.001,
-};
-
 async function example(): Promise<{ dir: string; recording: string }> {
   const dir = tmpDir();
   cpSync(EXAMPLE, dir, { recursive: true });
-  return { dir, recording: await writeRecording(dir, NOW, SIGNALS) };
+  return { dir, recording: await writeRecording(dir, NOW, EXAMPLE_SIGNALS) };
 }
 
 describe("governor plan (CLI)", () => {
