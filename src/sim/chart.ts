@@ -9,9 +9,11 @@ import type { SimEventKind, SimulationResult } from "./run.js";
 const W = 1000;
 const LEFT = 90;
 const RIGHT = 30;
-const TOP = { y: 62, h: 200 };
-const BOTTOM = { y: 310, h: 150 };
-const H = 520;
+const TOP = { y: 84, h: 200 };
+const BOTTOM = { y: 332, h: 150 };
+const H = 544;
+/** Event labels stack in up to this many rows above the top panel, so close events stay readable. */
+const ROWS = 4;
 const DAY = 86_400_000;
 
 const MARK: Partial<Record<SimEventKind, { color: string; label: string }>> = {
@@ -77,11 +79,16 @@ export function renderChart(name: string, r: SimulationResult): string {
     ([from, to]) =>
       `<rect x="${x(from).toFixed(1)}" y="${BOTTOM.y}" width="${Math.max(1, x(to) - x(from)).toFixed(1)}" height="${BOTTOM.h}" fill="#eaeef2"><title>no data from the plant's metrics</title></rect>`,
   );
-  const marks = r.timeline.flatMap((e, i) => {
+  const rowEnds = Array.from({ length: ROWS }, () => Number.NEGATIVE_INFINITY);
+  const marks = r.timeline.flatMap((e) => {
     const m = MARK[e.event];
     if (!m) return [];
-    const at = x(Date.parse(e.t)).toFixed(1);
-    const row = TOP.y - 8 - (i % 2) * 12;
+    const px = x(Date.parse(e.t));
+    const at = px.toFixed(1);
+    const free = rowEnds.findIndex((end) => px - end >= 12);
+    const slot = free === -1 ? rowEnds.indexOf(Math.min(...rowEnds)) : free;
+    rowEnds[slot] = px;
+    const row = TOP.y - 8 - slot * 13;
     return [
       `<g><title>${esc(`${e.t.slice(0, 16).replace("T", " ")} ${e.event}: ${e.detail}`)}</title><line x1="${at}" x2="${at}" y1="${row + 2}" y2="${BOTTOM.y + BOTTOM.h}" stroke="${m.color}" stroke-dasharray="2,3" opacity="0.7"/><text x="${at}" y="${row}" text-anchor="middle" fill="${m.color}" font-weight="bold">${m.label}</text></g>`,
     ];
