@@ -53,6 +53,16 @@ describe("the shipped scenarios do what their files say", () => {
     expect(r.summary.cost.after).toBeLessThan(1024 ** 3);
   });
 
+  it("load-step: throttled after the step until Governor sizes up; the easing step is not reverted", async () => {
+    const r = await run("load-step");
+    expect(r.summary).toMatchObject({ reverts: 0, missedRegressions: 0 });
+    expect(r.summary.incidents).toBeGreaterThan(0);
+    expect(r.summary.cost.after).toBeGreaterThan(0.35 * 1.8);
+    expect(
+      r.timeline.some((e) => e.event === "pass" && e.detail.includes("already beyond it before the change")),
+    ).toBe(true);
+  });
+
   it("confounder: the false revert is counted, the change comes back and is verified over an extension", async () => {
     const r = await run("confounder");
     expect(r.summary).toMatchObject({ reverts: 1, falseReverts: 1, missedRegressions: 0 });

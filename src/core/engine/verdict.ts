@@ -89,10 +89,21 @@ export function evaluateGuardrail(d: GuardrailData): GuardrailResult {
       };
     const a = absolute(g, after);
     observed.push(`${g.max !== undefined ? "max" : "min"} ${num(a.worst)}`);
-    if (a.breached) {
+    // A limit already breached before the change is not the change's doing unless it got worse:
+    // reverting a change that eased a breach would restore the worse state.
+    const before = d.baseline.status === "ok" ? d.baseline.samples : [];
+    const pre = before.length >= CONSECUTIVE_BREACHES ? absolute(g, before) : undefined;
+    const sign = g.max !== undefined ? 1 : -1;
+    const eased =
+      pre?.breached === true && sign * median(after.map((x) => x.v)) <= sign * median(before.map((x) => x.v));
+    if (a.breached && eased) {
+      observed.push(
+        `already beyond it before the change (median ${num(median(before.map((x) => x.v)))} → ${num(median(after.map((x) => x.v)))})`,
+      );
+    } else if (a.breached) {
       ok = false;
       problems.push(
-        `beyond ${g.max !== undefined ? `max ${g.max}` : `min ${g.min}`} on ${CONSECUTIVE_BREACHES}+ consecutive evaluations`,
+        `beyond ${g.max !== undefined ? `max ${g.max}` : `min ${g.min}`} on ${CONSECUTIVE_BREACHES}+ consecutive evaluations${pre?.breached ? ", and worse than before the change" : ""}`,
       );
     }
   }

@@ -34,6 +34,26 @@ describe("absolute guardrails", () => {
       evaluateGuardrail({ guardrail: abs, window: series([0, 0.02, 0.03, 0]), baseline: MISSING }),
     ).toMatchObject({ ok: false, detail: "beyond max 0.01 on 2+ consecutive evaluations" });
   });
+  it("a breach the change eased is not the change's doing: reverting it would restore the worse state", () => {
+    const r = evaluateGuardrail({
+      guardrail: abs,
+      window: series([0.02, 0.03, 0.02]),
+      baseline: series([0.08, 0.09, 0.08]),
+    });
+    expect(r.ok).toBe(true);
+    expect(r.observed).toBe("max 0.03, already beyond it before the change (median 0.08 → 0.02)");
+  });
+  it("a breach that was there before and got worse still fails", () => {
+    const r = evaluateGuardrail({
+      guardrail: abs,
+      window: series([0.05, 0.06, 0.05]),
+      baseline: series([0.02, 0.03, 0.02]),
+    });
+    expect(r).toMatchObject({
+      ok: false,
+      detail: "beyond max 0.01 on 2+ consecutive evaluations, and worse than before the change",
+    });
+  });
   it("a minimum", () => {
     expect(
       evaluateGuardrail({
