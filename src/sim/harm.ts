@@ -12,11 +12,13 @@ export function harmJudge(
   world: World,
   badChange: boolean,
 ): (c: SimChange) => boolean {
-  // The plant over the watch window with each value. Worse means more incidents, or a p99 higher by more than the scenario's guardrails tolerate
-  // (5% without one) — unless a stepping policy keeps it within its SLO, the trade it asked for.
-  const tolerances = s.guardrails.flatMap((g) =>
-    g.series === "latency" && g.maxIncrease !== undefined ? [g.maxIncrease] : [],
-  );
+  // The plant over the watch window with each value. Worse means more incidents, or a p99 higher
+  // by more than the latency guardrails (the scenario's and the policy's) tolerate, 5% without
+  // one — unless a stepping policy keeps it within its SLO, the trade it asked for.
+  const tolerances = [
+    ...s.guardrails.filter((g) => g.series === "latency"),
+    ...lever.policyDef.guardrails.filter((g) => g.signal === "latency" && g.query === undefined),
+  ].flatMap((g) => (g.maxIncrease !== undefined ? [g.maxIncrease] : []));
   const tolerance = tolerances.length > 0 ? Math.min(...tolerances) : 0.05;
   const strategy = lever.strategy;
   const slo =
