@@ -7,6 +7,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { z } from "zod";
 import { policySchema } from "../src/core/config/policy-schema.js";
 import { repoConfigSchema } from "../src/core/config/repo-schema.js";
+import { scenarioSchema } from "../src/sim/scenario.js";
 
 type Json = { [k: string]: unknown };
 
@@ -24,6 +25,11 @@ export function jsonSchemas(): Record<string, string> {
       "Governor repository configuration (.github/governor.yml)",
     ),
     "schema/policy.schema.json": render(policySchema, "policy.schema.json", "Governor policy"),
+    "schema/scenario.schema.json": render(
+      scenarioSchema,
+      "scenario.schema.json",
+      "Governor simulation scenario (governor simulate)",
+    ),
   };
 }
 
@@ -53,8 +59,9 @@ function rows(s: Json, path: string, required: boolean, out: string[]): void {
   const req = new Set((s.required as string[] | undefined) ?? []);
   if (props)
     for (const [k, v] of Object.entries(props)) rows(v, path === "" ? k : `${path}.${k}`, req.has(k), out);
-  if (s.type === "array" && s.items && (s.items as Json).type === "object")
-    rows(s.items as Json, `${path}[]`, false, out);
+  const items = s.items as Json | undefined;
+  if (s.type === "array" && items && (items.type === "object" || items.oneOf || items.anyOf))
+    rows(items, `${path}[]`, false, out);
   for (const option of (s.oneOf ?? s.anyOf ?? []) as Json[]) {
     const tag = (option.properties as Record<string, Json> | undefined)?.type?.const;
     if (tag !== undefined) {
@@ -84,6 +91,10 @@ export function referenceMarkdown(): string {
     "#### Policies (`policies/*.yaml`, `.github/governor/policies/*.yaml`)",
     "",
     table(policySchema),
+    "",
+    "#### Simulation scenarios (`governor simulate`, `examples/scenarios/*.yaml`)",
+    "",
+    table(scenarioSchema),
     "",
     README_END,
   ].join("\n");

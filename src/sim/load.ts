@@ -6,14 +6,26 @@ const DAY = 24 * HOUR;
 
 export const loadSchema = z
   .strictObject({
-    pattern: z.enum(["flat", "diurnal", "weekly", "spikes", "trend", "step"]).default("flat"),
-    /** Peak-to-mean amplitude of daily/weekly cycles (0.5 = ±50%). */
-    amplitude: z.number().min(0).max(1).default(0.5),
-    /** trend: growth per day (0.01 = +1%/day); step: the factor after `at`. */
-    rate: z.number().default(0.01),
-    at: z.number().default(0),
+    pattern: z
+      .enum(["flat", "diurnal", "weekly", "spikes", "trend", "step"])
+      .default("flat")
+      .describe(
+        "diurnal: a daily sine; weekly: diurnal with weekends lower by half the amplitude; spikes: 3% of hours at 1 + 2 × amplitude; trend: growth by `rate` a day; step: × (1 + rate) from day `at`.",
+      ),
+    amplitude: z
+      .number()
+      .min(0)
+      .max(1)
+      .default(0.5)
+      .describe("Peak-to-mean amplitude of the daily and weekly cycles, and the spikes' size (0.5 = ±50%)."),
+    rate: z
+      .number()
+      .default(0.01)
+      .describe("trend: growth a day (0.01 = +1%/day); step: the increase (0.8 = +80%)."),
+    at: z.number().default(0).describe("step: the day it happens."),
   })
-  .prefault({});
+  .prefault({})
+  .describe("How the load moves around its nominal level.");
 export type Load = z.infer<typeof loadSchema>;
 
 /** The load multiplier at `t` (1 = nominal), `elapsed` ms after the scenario's start. */

@@ -5,28 +5,32 @@ import { z } from "zod";
  * value of each named series; the simulator adds noise, gaps and injected effects.
  */
 export const plantSchema = z.discriminatedUnion("type", [
-  z.strictObject({
-    type: z.literal("cpu-service"),
-    /** CPU used at nominal load, in cores. */
-    usage: z.number().positive(),
-    /** p99 latency when not CPU-starved, in seconds. */
-    latency: z.number().positive(),
-  }),
-  z.strictObject({
-    type: z.literal("memory-service"),
-    /** Working set at nominal load, bytes. */
-    workingSet: z.number().positive(),
-    /** The limit is this multiple of the request. */
-    limitRatio: z.number().min(1).default(1.5),
-    latency: z.number().positive().default(0.1),
-  }),
-  z.strictObject({
-    type: z.literal("queue"),
-    /** Requests per second at nominal load. */
-    arrivals: z.number().positive(),
-    /** Requests per second one worker serves. */
-    serviceRate: z.number().positive(),
-  }),
+  z
+    .strictObject({
+      type: z.literal("cpu-service"),
+      usage: z.number().positive().describe("CPU used at nominal load, in cores."),
+      latency: z.number().positive().describe("p99 latency when not CPU-starved, in seconds."),
+    })
+    .describe("Latency rises when usage nears the CPU request (throttling); the lever is the request."),
+  z
+    .strictObject({
+      type: z.literal("memory-service"),
+      workingSet: z.number().positive().describe("Working set at nominal load, in bytes."),
+      limitRatio: z
+        .number()
+        .min(1)
+        .default(1.5)
+        .describe("The memory limit is this multiple of the request."),
+      latency: z.number().positive().default(0.1).describe("p99 latency when not OOM-killed, in seconds."),
+    })
+    .describe("OOM-killed when the working set exceeds the limit; the lever is the memory request."),
+  z
+    .strictObject({
+      type: z.literal("queue"),
+      arrivals: z.number().positive().describe("Requests per second at nominal load."),
+      serviceRate: z.number().positive().describe("Requests per second one worker serves."),
+    })
+    .describe("An M/M/c queue: p99 latency from the worker pool (the lever); cost grows with it."),
 ]);
 export type Plant = z.infer<typeof plantSchema>;
 

@@ -5,60 +5,109 @@ import { plantSchema } from "./plants.js";
 
 /** A simulation scenario (examples/scenarios/*.yaml). Times are durations from the start. */
 export const scenarioSchema = z.strictObject({
-  name: z.string(),
-  description: z.string().default(""),
-  seed: z.number().int().default(1),
-  start: z.iso.datetime({ offset: true }).default("2026-01-05T00:00:00Z"),
+  name: z.string().describe("Names the chart (NAME.svg) and the output."),
+  description: z.string().default("").describe("What the scenario should show."),
+  seed: z.number().int().default(1).describe("Every random draw derives from it; --seed overrides it."),
+  start: z.iso
+    .datetime({ offset: true })
+    .default("2026-01-05T00:00:00Z")
+    .describe("The simulated clock's start (a Monday by default, for weekly loads)."),
   duration: durationSchema.describe("How long the simulated run lasts, e.g. 30d."),
-  evaluateEvery: durationSchema.default("1h").describe("The reconcile interval."),
-  /** The repository's mode; in `auto` the lever asks for no approval, so earned autonomy merges at once. */
-  mode: z.enum(["observe", "suggest", "auto"]).default("suggest"),
+  evaluateEvery: durationSchema
+    .default("1h")
+    .describe("The reconcile interval: Governor evaluates this often."),
+  mode: z
+    .enum(["observe", "suggest", "auto"])
+    .default("suggest")
+    .describe("The repository's mode; in auto a change whose policy earned autonomy merges at once."),
   plant: plantSchema,
   load: loadSchema,
-  /** Relative measurement noise (standard deviation): 0.05 = ±5%. */
-  noise: z.number().min(0).default(0.05),
-  lever: z.strictObject({
-    policy: z.string(),
-    initial: leverValueSchema,
-    bounds: z.strictObject({ min: leverValueSchema, max: leverValueSchema }),
-    maxStep: z.number().default(0.5),
-    step: leverValueSchema.optional(),
-    cooldown: durationSchema.default("24h"),
-    params: z.record(z.string(), z.unknown()).default({}),
-  }),
+  noise: z
+    .number()
+    .min(0)
+    .default(0.05)
+    .describe("Relative measurement noise (a standard deviation): 0.05 is ±5%."),
+  lever: z
+    .strictObject({
+      policy: z.string().describe("A built-in policy id: k8s-cpu-request, k8s-memory-request, slo-step…"),
+      initial: leverValueSchema.describe('The value in the file at the start, e.g. "2", 256Mi, 9.'),
+      bounds: z
+        .strictObject({
+          min: leverValueSchema.describe("The lowest value Governor may write."),
+          max: leverValueSchema.describe("The highest value Governor may write."),
+        })
+        .describe("As a lever's bounds: never written outside them."),
+      maxStep: z.number().default(0.5).describe("As a lever's maxStep."),
+      step: leverValueSchema.optional().describe("For slo-step: the size of one step."),
+      cooldown: durationSchema.default("24h").describe("As a lever's cooldown."),
+      params: z
+        .record(z.string(), z.unknown())
+        .default({})
+        .describe("Overrides of the policy's strategy parameters, as a lever's params."),
+    })
+    .describe("The one lever the simulated Governor tunes, in a generated repository."),
   guardrails: z
     .array(
       z.strictObject({
         name: z.string(),
-        series: z.string(),
-        max: z.number().optional(),
-        maxIncrease: z.number().optional(),
+        series: z
+          .string()
+          .describe("The plant's series: latency, usage, throttling, working_set, oom, saturation."),
+        max: z
+          .number()
+          .optional()
+          .describe("As a guardrail's max: breached on 2 consecutive evaluations over it."),
+        maxIncrease: z
+          .number()
+          .optional()
+          .describe("As a guardrail's maxIncrease: a significant rise over the baseline by more than this."),
       }),
     )
-    .default([]),
+    .default([])
+    .describe("Repository guardrails on the plant's series, watched after every change."),
   watch: z
-    .strictObject({ window: durationSchema.default("2h"), interval: durationSchema.default("5m") })
-    .prefault({}),
+    .strictObject({
+      window: durationSchema.default("2h").describe("As watch.window."),
+      interval: durationSchema.default("5m").describe("As watch.interval."),
+    })
+    .prefault({})
+    .describe("The watch after each applied change."),
   reviewer: z
     .strictObject({
-      mergeAfter: durationSchema.default("2h"),
-      rejectProbability: z.number().min(0).max(1).default(0),
+      mergeAfter: durationSchema.default("2h").describe("How long the reviewer takes to act on a proposal."),
+      rejectProbability: z
+        .number()
+        .min(0)
+        .max(1)
+        .default(0)
+        .describe("The chance the reviewer closes a proposal instead of merging it."),
     })
-    .prefault({}),
-  deployDelay: durationSchema.default("10m"),
+    .prefault({})
+    .describe("The simulated person who reviews Governor's pull requests."),
+  deployDelay: durationSchema.default("10m").describe("From merge to applied (the deployer: ArgoCD, Flux)."),
   inject: z
     .array(
       z.discriminatedUnion("type", [
-        z.strictObject({ type: z.literal("gap"), from: durationSchema, to: durationSchema }),
-        z.strictObject({
-          type: z.literal("regression"),
-          from: durationSchema,
-          to: durationSchema,
-          effect: z.number(),
-        }),
-        z.strictObject({ type: z.literal("bad-change"), effect: z.number() }),
+        z
+          .strictObject({ type: z.literal("gap"), from: durationSchema, to: durationSchema })
+          .describe("No metrics at all from `from` to `to`."),
+        z
+          .strictObject({
+            type: z.literal("regression"),
+            from: durationSchema,
+            to: durationSchema,
+            effect: z.number().describe("The latency's relative increase: 0.4 is +40%."),
+          })
+          .describe("A regression unrelated to any change (a confounder), from `from` to `to`."),
+        z
+          .strictObject({
+            type: z.literal("bad-change"),
+            effect: z.number().describe("The latency's relative increase: 0.2 is +20%."),
+          })
+          .describe("Every change Governor applies truly makes the latency worse."),
       ]),
     )
-    .default([]),
+    .default([])
+    .describe("What the scenario throws at Governor."),
 });
 export type Scenario = z.infer<typeof scenarioSchema>;
