@@ -82,7 +82,7 @@ function program(io: Io, run: (code: Promise<number>) => void): Command {
     cli
       .command("verify")
       .description(
-        "Judge every Governor change on this branch whose watch window has ended; --revert reverts failures.",
+        "Judge Governor's changes on this branch: a breach inside the watch window at once, a verdict when it ends; --revert reverts failures.",
       ),
   )
     .option("--revert", "commit the exact inverse edit for each failed change (Governor-Revert trailer)")
