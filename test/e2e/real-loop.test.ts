@@ -135,11 +135,15 @@ describe.skipIf(!available)(
     it("a bad change is reverted, soon after the breach shows in Prometheus", async () => {
       const w = await world("BAD");
       const merged = await proposeAndMerge(w);
+      let started = 0;
+      const runs: number[] = [];
       const verdict = await until(
         "a revert",
         60_000,
         async () => {
+          started = Date.now();
           const v = (await w.cli(verifyCommand, { revert: true })).json?.verdicts?.[0];
+          runs.push(Date.now() - started);
           return v?.reverted ? v : undefined;
         },
         1000,
@@ -164,8 +168,9 @@ describe.skipIf(!available)(
       const seconds = revertedAt / 1000 - (firstBreach ?? 0);
       // Reported, not asserted tightly (shared, noisy machines): the target is 2 evaluation
       // intervals of the guardrail (watch.interval 2 s), i.e. 4 s.
+      const median = [...runs].sort((a, b) => a - b)[Math.floor(runs.length / 2)] ?? 0;
       console.log(
-        `e2e: breach visible in Prometheus → revert commit: ${seconds.toFixed(1)} s (target < 4 s = 2 × watch.interval 2 s; verify runs every 1 s)`,
+        `e2e: breach visible in Prometheus → revert commit: ${seconds.toFixed(1)} s (target < 4 s = 2 × watch.interval 2 s; verify runs every 1 s + its own ${median} ms; the reverting run started ${(started / 1000 - (firstBreach ?? 0)).toFixed(1)} s after the breach)`,
       );
       expect(seconds).toBeLessThan(30);
     }, 170_000);
