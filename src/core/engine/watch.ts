@@ -84,13 +84,16 @@ export function watchVerdict(
 /**
  * The watch so far: the same questions, with the window cut at `now`. A breach seen before the
  * window ends fails the change at once (a revert should not wait for the window to run out); a
- * pass or an inconclusive verdict still needs the whole window.
+ * pass or an inconclusive verdict still needs the whole window. The evaluations are counted back
+ * from `now`, not forward from the change, so the newest one always reads the newest data: two
+ * consecutive breaches are seen one interval after the first, whatever the grid's phase.
  */
 export function watchSoFar(p: WatchPlan, now: number): WatchPlan {
-  const cut = (q: RangeQuery): RangeQuery => ({
-    ...q,
-    end: Math.max(q.start, Math.min(q.end, q.start + Math.floor((now - q.start) / q.step) * q.step)),
-  });
+  const cut = (q: RangeQuery): RangeQuery => {
+    if (now >= q.end) return q;
+    const steps = Math.max(0, Math.floor((now - q.start) / q.step));
+    return { ...q, start: now - steps * q.step, end: now };
+  };
   return {
     guardrails: p.guardrails.map((g) => ({ ...g, window: cut(g.window) })),
     hypothesis: { ...p.hypothesis, window: cut(p.hypothesis.window) },

@@ -62,6 +62,12 @@ describe("the watch of one applied change, as the App, local mode and the simula
       { kind: "fail", early: true, windows: 1 },
     ],
     [
+      "a breach that starts between two evaluations is seen one interval later, counted back from now",
+      APPLIED + 37.5 * 60_000,
+      breachAfter(APPLIED + 32 * 60_000),
+      { kind: "fail", early: true },
+    ],
+    [
       "the window ended healthy: pass",
       APPLIED + 2 * HOUR,
       healthy,
