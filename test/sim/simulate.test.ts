@@ -74,6 +74,17 @@ describe("governor simulate", () => {
     });
   });
 
+  it("a run too long to finish in minutes is refused, not started", async () => {
+    const dir = tmpRepo({
+      "s.yaml":
+        "name: x\nduration: 3650d\nevaluateEvery: 1s\nplant: {type: queue, arrivals: 10, serviceRate: 1}\nlever: {policy: slo-step, initial: 12, bounds: {min: 1, max: 20}, step: 1}\n",
+    });
+    expect(await runCli("simulate", `${dir}/s.yaml`)).toMatchObject({
+      code: 1,
+      stderr: `${dir}/s.yaml:3:16: evaluateEvery: 3650d evaluated every 1s is 315360000 evaluations; at most 50000 (a few minutes): shorten the duration or evaluate less often\n`,
+    });
+  });
+
   it("a bad scenario is an error at its file:line", async () => {
     const dir = tmpRepo({
       "s.yaml":
