@@ -1,5 +1,6 @@
 import { execFileSync } from "node:child_process";
-import { cpSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { NOW } from "../helpers/engine.js";
 import { EXAMPLE, EXAMPLE_SIGNALS } from "../helpers/example-signals.js";
@@ -80,6 +81,22 @@ describe("governor hold / resume (local mode)", () => {
     const resumed = await runCli("resume", "checkout-cpu", "--repo", dir);
     expect(resumed.code).toBe(0);
     expect(await cpu()).toMatchObject({ decision: "propose" });
+  });
+
+  it("commits nothing a person staged, and runs no hook of the repository", async () => {
+    const { dir } = await example();
+    // A hook directory inside the repository (as husky sets it up) whose hook would fail and leave a mark.
+    mkdirSync(join(dir, ".husky"));
+    writeFileSync(join(dir, ".husky/pre-commit"), `#!/bin/sh\ntouch "${dir}/hook-ran"\nexit 1\n`, {
+      mode: 0o755,
+    });
+    git(dir, "config", "core.hooksPath", ".husky");
+    writeFileSync(join(dir, "notes.txt"), "work in progress\n");
+    git(dir, "add", "notes.txt");
+    expect((await runCli("hold", "--reason", "deploy freeze", "--repo", dir)).code).toBe(0);
+    expect(git(dir, "show", "--stat", "--format=%s", "HEAD").trim()).toBe("Governor hold: the repository");
+    expect(git(dir, "status", "--porcelain")).toContain("A  notes.txt");
+    expect(existsSync(join(dir, "hook-ran"))).toBe(false);
   });
 
   it("says so when nothing holds, and commits nothing", async () => {

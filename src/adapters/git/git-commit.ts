@@ -10,7 +10,8 @@ export interface CommitRequest {
 }
 
 async function git(dir: string, date?: number): Promise<SimpleGit> {
-  const g = simpleGit(dir);
+  // Allowed only so that Governor's commits can point core.hooksPath at /dev/null (no hooks run).
+  const g = simpleGit(dir, { unsafe: { allowUnsafeHooksPath: true } });
   // A minimal environment: simple-git refuses variables such as EDITOR that could run programs.
   const env: Record<string, string> = {};
   for (const key of ["PATH", "HOME", "TMPDIR", "LANG", "SYSTEMROOT"]) {
@@ -57,10 +58,16 @@ async function commitFiles(
     const written = await writeRepoFile(dir, f.path, f.text);
     if (!written.ok) return err(`${f.path}: ${written.error.message}`);
   }
-  if (request.files.length === 0) await g.raw(["commit", "-q", "--allow-empty", "-m", request.message]);
+  // Only Governor's own paths go into its commit (never what a person has staged), and no hook
+  // runs: Governor never executes code from the repositories it edits (husky points core.hooksPath
+  // into the repository itself).
+  const noHooks = ["-c", "core.hooksPath=/dev/null"];
+  const paths = request.files.map((f) => f.path);
+  if (paths.length === 0)
+    await g.raw([...noHooks, "commit", "-q", "--allow-empty", "--only", "-m", request.message]);
   else {
-    await g.add(request.files.map((f) => f.path));
-    await g.commit(request.message);
+    await g.add(paths);
+    await g.raw([...noHooks, "commit", "-q", "-m", request.message, "--", ...paths]);
   }
   return ok((await g.revparse(["HEAD"])).trim());
 }
