@@ -86,7 +86,7 @@ const ATTACKS: Attack[] = [
       link(dir, DEPLOYMENT, outside);
       return outside;
     },
-    message: `"${DEPLOYMENT}" resolves outside the repository (through a symlink to `,
+    message: `"${DEPLOYMENT}" resolves outside the repository through a symlink: `,
   },
   {
     name: "a symlinked folder on the way",

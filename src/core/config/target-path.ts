@@ -67,7 +67,10 @@ function normalTarget(file: string): Result<string> {
   return ok(normal);
 }
 
-/** `resolved` checked to be a path inside the repository, normalised. */
+/**
+ * `resolved` checked to be a path inside the repository, normalised. Where a path outside
+ * leads is not said: it would tell a CI log about the machine (a home folder, a mount).
+ */
 function realInRepo(written: string, resolved: string, hint: string): Result<string> {
   const normal = posix.normalize(resolved);
   if (
@@ -77,7 +80,7 @@ function realInRepo(written: string, resolved: string, hint: string): Result<str
     normal === ".." ||
     normal.startsWith("../")
   ) {
-    return err(`"${written}" resolves outside the repository (through a symlink to ${resolved}): ${hint}`);
+    return err(`"${written}" resolves outside the repository through a symlink: ${hint}`);
   }
   return ok(normal);
 }

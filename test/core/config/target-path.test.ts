@@ -85,7 +85,7 @@ describe("checkResolvedPath: the same rules on where the symlinks lead", () => {
     (resolved) => {
       expect(checkResolvedPath("apps/values.yaml", resolved)).toEqual({
         ok: false,
-        error: `"apps/values.yaml" resolves outside the repository (through a symlink to ${resolved}): point the lever at a file inside it`,
+        error: `"apps/values.yaml" resolves outside the repository through a symlink: point the lever at a file inside it`,
       });
     },
   );
@@ -115,7 +115,7 @@ describe("checkReadPath: Governor's config and policies stay in the repository a
     expect(checkReadPath(".github/governor.yml", "../../etc/passwd")).toEqual({
       ok: false,
       error:
-        '".github/governor.yml" resolves outside the repository (through a symlink to ../../etc/passwd): Governor reads its configuration from inside the repository only',
+        '".github/governor.yml" resolves outside the repository through a symlink: Governor reads its configuration from inside the repository only',
     });
   });
 });
