@@ -1,4 +1,4 @@
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { cpSync, mkdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { dirname, isAbsolute, join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -249,4 +249,25 @@ describe.each(ATTACKS)("$name", (attack) => {
     const args = ["verify", "--revert", "--repo", p.dir, "--prometheus", prometheus.url, "--now", iso(NOW)];
     await refused(p, attack, args, attack.message);
   });
+});
+
+describe("the built binary, as CI runs it", () => {
+  const bin = new URL("../../bin/governor.js", import.meta.url).pathname;
+  it.each([[["set", "checkout-cpu", "750m"]], [["apply", "--commit"]]])(
+    "%j refuses to write a workflow through a symlink",
+    async (args) => {
+      const attack = ATTACKS[0] as Attack;
+      const p = await planted(attack);
+      const before = p.victim();
+      const extra = args[0] === "apply" ? ["--signals", p.recording] : [];
+      const r = spawnSync(process.execPath, [bin, ...args, "--repo", p.dir, ...extra], {
+        encoding: "utf8",
+        timeout: 30_000,
+      });
+      expect(r.stderr).toContain(attack.message);
+      expect(r.status).toBe(1);
+      expect(p.victim().equals(before)).toBe(true);
+      expect(git(p.dir, "status", "--porcelain")).toBe("");
+    },
+  );
 });
