@@ -83,7 +83,9 @@ async function nearbyHpas(repo: string, files: readonly string[]): Promise<HpaIn
   const dirs = [...new Set(files.map((f) => dirname(f)))];
   const out: HpaInfo[] = [];
   for (const dir of dirs) {
-    for (const path of await listYamlFiles(repo, dir)) {
+    // A folder or file the path rules refuse is not read: the lever's own check reports it.
+    const paths = await listYamlFiles(repo, dir);
+    for (const path of paths.ok ? paths.value : []) {
       const file = await readRepoFile(repo, path);
       const text = file.ok ? decodeText(file.value) : undefined;
       if (text?.ok && text.value.includes("HorizontalPodAutoscaler"))

@@ -60,7 +60,7 @@ describe("governor validate", () => {
     const r = await runCli("validate", "--repo", dir);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(
-      /levers\[0\]\.target\.file: "apps\/checkout\/deployment\.yaml" resolves outside the repository \(through a symlink to .*\): point the lever at a file inside it/,
+      /levers\[0\]\.target\.file: "apps\/checkout\/deployment\.yaml" resolves outside the repository through a symlink: point the lever at a file inside it$/m,
     );
   });
 

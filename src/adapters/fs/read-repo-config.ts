@@ -4,13 +4,13 @@ import { CONFIG_PATH, REPO_POLICY_DIR, type RepoConfigInput } from "../../core/c
 import type { Diagnostic } from "../../core/diagnostics.js";
 import { err, ok, type Result } from "../../core/result.js";
 import type { SourceFile } from "../../core/yaml/load.js";
-import { isDirectory, listYamlFiles, packageRoot, readRepoFile } from "./repo-files.js";
+import { isDirectory, listYamlFiles, packageRoot, readConfigFile, readRepoFile } from "./repo-files.js";
 
 /** Everything `loadRepoConfig` needs from a checkout, or the one reason it cannot be had. */
 export async function readRepoConfigInput(repoDir: string): Promise<Result<RepoConfigInput, string>> {
   if (!(await isDirectory(repoDir)))
     return err(`${repoDir}: no such directory (pass the repository's folder with --repo DIR)`);
-  const config = await readRepoFile(repoDir, CONFIG_PATH);
+  const config = await readConfigFile(repoDir, CONFIG_PATH);
   if (!config.ok) {
     const where = join(repoDir, CONFIG_PATH);
     if (config.error.problem === "missing") {
@@ -22,8 +22,10 @@ export async function readRepoConfigInput(repoDir: string): Promise<Result<RepoC
   }
   const repoPolicies: SourceFile[] = [];
   const problems: string[] = [];
-  for (const path of await listYamlFiles(repoDir, REPO_POLICY_DIR)) {
-    const file = await readRepoFile(repoDir, path);
+  const paths = await listYamlFiles(repoDir, REPO_POLICY_DIR);
+  if (!paths.ok) return err(`${join(repoDir, REPO_POLICY_DIR)}: ${paths.error.message}`);
+  for (const path of paths.value) {
+    const file = await readConfigFile(repoDir, path);
     if (file.ok) repoPolicies.push(file.value);
     else problems.push(`${join(repoDir, path)}: ${file.error.message}`);
   }
@@ -35,8 +37,10 @@ export async function readRepoConfigInput(repoDir: string): Promise<Result<RepoC
 export async function readBuiltinPolicies(): Promise<SourceFile[]> {
   const root = packageRoot();
   const out: SourceFile[] = [];
-  for (const path of await listYamlFiles(root, "policies")) {
-    const file = await readRepoFile(root, path);
+  const paths = await listYamlFiles(root, "policies");
+  if (!paths.ok) throw new Error(`built-in policies: ${paths.error.message}`);
+  for (const path of paths.value) {
+    const file = await readConfigFile(root, path);
     // The package's own files: failing to read one is a broken installation, not a user error.
     if (!file.ok) throw new Error(`built-in policy ${path}: ${file.error.message}`);
     out.push(file.value);
@@ -44,7 +48,10 @@ export async function readBuiltinPolicies(): Promise<SourceFile[]> {
   return out;
 }
 
-/** The checks only the file system can make: does each lever's file exist, inside the repository? */
+/**
+ * The checks only the file system can make: does each lever's file exist, and do it and every
+ * symlink on its way stay clear of `.git/`, CI, Governor's config and the world outside?
+ */
 export async function checkTargetsOnDisk(
   repoDir: string,
   targets: readonly LeverTargetRef[],

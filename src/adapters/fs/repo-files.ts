@@ -1,38 +1,53 @@
-import { lstat, open, readdir, realpath, rename, rm, stat, writeFile } from "node:fs/promises";
+import { constants } from "node:fs";
+import {
+  type FileHandle,
+  lstat,
+  open,
+  readdir,
+  realpath,
+  rename,
+  rm,
+  stat,
+  writeFile,
+} from "node:fs/promises";
 import { basename, dirname, join, relative, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
+import { checkReadPath, checkResolvedPath } from "../../core/config/target-path.js";
 import { err, ok, type Result } from "../../core/result.js";
 import { MAX_FILE_BYTES, type SourceFile } from "../../core/yaml/load.js";
 
-export type FileProblem = "missing" | "outside" | "not-a-file" | "too-large" | "unreadable";
+export type FileProblem = "missing" | "forbidden" | "not-a-file" | "too-large" | "unreadable";
 
 export interface FileError {
   readonly problem: FileProblem;
   readonly message: string;
 }
 
+/** A rule of src/core/config/target-path.ts: the path as written, and where it really leads. */
+type PathRule = (written: string, resolved: string) => Result<string>;
+
 /**
- * Reads a file of a repository checkout, refusing anything that resolves outside the
- * repository (a symlink pointing out included) and anything too large to be a config,
- * before reading a byte of it.
+ * Reads a lever's file (or a file beside it): the path, and wherever its symlinks lead, must
+ * obey every lever path rule (inside the repository, not in `.git/`, not CI, not Governor's
+ * config), and the file must be small enough to be a config, before a byte of it is read.
  */
-export async function readRepoFile(repoDir: string, relPath: string): Promise<Result<SourceFile, FileError>> {
-  const root = await realpath(repoDir);
-  const full = resolve(root, relPath);
-  let real: string;
-  try {
-    real = await realpath(full);
-  } catch (e) {
-    if (isCode(e, "ENOENT") || isCode(e, "ENOTDIR"))
-      return err({ problem: "missing", message: `"${relPath}" does not exist in the repository` });
-    return err({ problem: "unreadable", message: `"${relPath}" cannot be read: ${describe(e)}` });
-  }
-  if (real !== root && !real.startsWith(root + sep)) {
-    return err({
-      problem: "outside",
-      message: `"${relPath}" resolves outside the repository (through a symlink to ${relative(root, real)}): point the lever at a file inside it`,
-    });
-  }
+export function readRepoFile(repoDir: string, relPath: string): Promise<Result<SourceFile, FileError>> {
+  return readConfined(repoDir, relPath, checkResolvedPath);
+}
+
+/** Reads Governor's config or a policy: wherever a symlink leads, inside the repository and out of `.git/`. */
+export function readConfigFile(repoDir: string, relPath: string): Promise<Result<SourceFile, FileError>> {
+  return readConfined(repoDir, relPath, checkReadPath);
+}
+
+async function readConfined(
+  repoDir: string,
+  relPath: string,
+  rule: PathRule,
+): Promise<Result<SourceFile, FileError>> {
+  const located = await locate(repoDir, relPath, rule);
+  if (!located.ok) return located;
+  const real = located.value;
   const info = await stat(real);
   if (!info.isFile()) return err({ problem: "not-a-file", message: `"${relPath}" is not a regular file` });
   if (info.size > MAX_FILE_BYTES) {
@@ -41,7 +56,13 @@ export async function readRepoFile(repoDir: string, relPath: string): Promise<Re
       message: `"${relPath}" is ${info.size} bytes; Governor reads YAML files of at most 1 MiB`,
     });
   }
-  const handle = await open(real, "r");
+  let handle: FileHandle;
+  try {
+    // No symlink may have replaced the checked file since: O_NOFOLLOW refuses one.
+    handle = await open(real, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0));
+  } catch (e) {
+    return err({ problem: "unreadable", message: `"${relPath}" cannot be read: ${describe(e)}` });
+  }
   try {
     // Read at most one byte past the limit, so a file that grew since stat() is still refused.
     const buffer = Buffer.alloc(MAX_FILE_BYTES + 1);
@@ -54,17 +75,48 @@ export async function readRepoFile(repoDir: string, relPath: string): Promise<Re
   }
 }
 
-/** YAML files directly inside a repository folder (none when the folder does not exist). */
-export async function listYamlFiles(repoDir: string, relDir: string): Promise<string[]> {
+/**
+ * The real path of `relPath` in the repository, once `rule` allows both the path as written
+ * (checked before the file system is touched) and the path it resolves to, relative to the
+ * repository's real root (every symlink followed: of the file, of a folder, chains).
+ */
+async function locate(repoDir: string, relPath: string, rule: PathRule): Promise<Result<string, FileError>> {
+  const written = rule(relPath, relPath);
+  if (!written.ok) return err({ problem: "forbidden", message: written.error });
+  const root = await realpath(repoDir);
+  let real: string;
   try {
-    const entries = await readdir(join(repoDir, relDir), { withFileTypes: true });
-    return entries
-      .filter((e) => (e.isFile() || e.isSymbolicLink()) && /\.ya?ml$/.test(e.name))
-      .map((e) => (relDir === "" || relDir === "." ? e.name : `${relDir}/${e.name}`))
-      .sort();
+    real = await realpath(resolve(root, relPath));
   } catch (e) {
-    if (isCode(e, "ENOENT") || isCode(e, "ENOTDIR")) return [];
-    throw e;
+    if (isCode(e, "ENOENT") || isCode(e, "ENOTDIR"))
+      return err({ problem: "missing", message: `"${relPath}" does not exist in the repository` });
+    return err({ problem: "unreadable", message: `"${relPath}" cannot be read: ${describe(e)}` });
+  }
+  const resolved = rule(relPath, relative(root, real).split(sep).join("/"));
+  if (!resolved.ok) return err({ problem: "forbidden", message: resolved.error });
+  return ok(real);
+}
+
+/**
+ * YAML files directly inside a repository folder (none when the folder does not exist). A
+ * folder that a symlink takes out of the repository or into `.git/` is refused before it is
+ * listed, so not even the names of the files there are read.
+ */
+export async function listYamlFiles(repoDir: string, relDir: string): Promise<Result<string[], FileError>> {
+  const dir = relDir === "" ? "." : relDir;
+  const located = await locate(repoDir, dir, checkReadPath);
+  if (!located.ok) return located.error.problem === "missing" ? ok([]) : located;
+  try {
+    const entries = await readdir(located.value, { withFileTypes: true });
+    return ok(
+      entries
+        .filter((e) => (e.isFile() || e.isSymbolicLink()) && /\.ya?ml$/.test(e.name))
+        .map((e) => (dir === "." ? e.name : `${relDir}/${e.name}`))
+        .sort(),
+    );
+  } catch (e) {
+    if (isCode(e, "ENOENT") || isCode(e, "ENOTDIR")) return ok([]);
+    return err({ problem: "unreadable", message: `"${relDir}" cannot be listed: ${describe(e)}` });
   }
 }
 
@@ -91,24 +143,20 @@ function describe(e: unknown): string {
 
 /**
  * Replaces a repository file's content atomically: a temporary file beside it, then a rename,
- * so a crash or a full disk never leaves a half-written manifest. Follows a symlink that stays
- * inside the repository (and refuses one that leaves it), and keeps the file's mode.
+ * so a crash or a full disk never leaves a half-written manifest. Follows a symlink only to a
+ * file every lever path rule allows (as `readRepoFile`), and keeps the file's mode.
  */
 export async function writeRepoFile(
   repoDir: string,
   relPath: string,
   text: string,
 ): Promise<Result<void, FileError>> {
-  const root = await realpath(repoDir);
-  let real: string;
-  try {
-    real = await realpath(resolve(root, relPath));
-  } catch {
-    return err({ problem: "missing", message: `"${relPath}" does not exist in the repository` });
-  }
-  if (!real.startsWith(root + sep))
-    return err({ problem: "outside", message: `"${relPath}" resolves outside the repository` });
-  const { mode } = await stat(real);
+  const located = await locate(repoDir, relPath, checkResolvedPath);
+  if (!located.ok) return located;
+  const real = located.value;
+  const info = await stat(real);
+  if (!info.isFile()) return err({ problem: "not-a-file", message: `"${relPath}" is not a regular file` });
+  const { mode } = info;
   const temp = join(dirname(real), `.${basename(real)}.governor-${process.pid}.tmp`);
   try {
     await writeFile(temp, text, { mode, flag: "wx" });
