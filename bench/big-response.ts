@@ -108,6 +108,7 @@ for (const mib of sizes) {
         env: {
           PATH: process.env.PATH ?? "",
           PROMETHEUS_TIMEOUT: "10m",
+          PROMETHEUS_MAX_RESPONSE_BYTES: process.env.PROMETHEUS_MAX_RESPONSE_BYTES ?? "",
           GOVERNOR_DEBUG: process.env.BENCH_DEBUG ?? "",
         },
       },
@@ -130,6 +131,7 @@ for (const mib of sizes) {
   )?.[1];
   rows.push([
     `${mib} MiB`,
+    process.env.PROMETHEUS_MAX_RESPONSE_BYTES ?? "default",
     String(written.length),
     `${(written.reduce((a, b) => a + b, 0) / MiB).toFixed(1)} MiB`,
     `${(rss / 1024).toFixed(0)} MiB`,
@@ -144,5 +146,5 @@ process.stdout.write(
   "bench/big-response: `governor plan` (1 lever, 2 questions) against a listener answering each with a huge matrix\n\n",
 );
 process.stdout.write(
-  `${table(["body per answer", "requests", "bytes the listener wrote", "peak RSS", "wall", "exit", "reason"], rows)}\n`,
+  `${table(["body per answer", "PROMETHEUS_MAX_RESPONSE_BYTES", "requests", "bytes the listener wrote", "peak RSS", "wall", "exit", "reason"], rows)}\n`,
 );

@@ -58,6 +58,25 @@ function gitRepo(prometheusUrl: string): string {
   return dir;
 }
 
+/** A reviewer merges the branch `apply --commit` made. */
+const merge = (dir: string) =>
+  execFileSync(
+    "git",
+    [
+      "-c",
+      "user.name=r",
+      "-c",
+      "user.email=r@r",
+      "merge",
+      "-q",
+      "--no-ff",
+      "-m",
+      "Merge governor/cpu",
+      "governor/cpu",
+    ],
+    { cwd: dir },
+  );
+
 /** Asynchronous on purpose: the listeners live in this process and must keep answering. */
 function governor(
   args: string[],
@@ -78,26 +97,21 @@ function governor(
   });
 }
 
-/** A healthy Prometheus: a flat series for ranges, one sample for instants. */
+/** A healthy Prometheus: a flat series over the whole range asked, one sample for instants. */
 const prometheus = () =>
-  fakeServer((req, res) =>
-    json(
-      res,
-      200,
-      req.url.startsWith("/api/v1/query_range")
-        ? {
-            status: "success",
-            data: {
-              resultType: "matrix",
-              result: [{ metric: {}, values: [1767236400, 1767238200, 1767240000].map((t) => [t, "0.2"]) }],
-            },
-          }
-        : {
-            status: "success",
-            data: { resultType: "vector", result: [{ metric: {}, value: [1767240000, "0"] }] },
-          },
-    ),
-  );
+  fakeServer((req, res) => {
+    const form = new URLSearchParams(req.body);
+    if (!req.url.startsWith("/api/v1/query_range"))
+      return json(res, 200, {
+        status: "success",
+        data: { resultType: "vector", result: [{ metric: {}, value: [Number(form.get("time")), "0"] }] },
+      });
+    const [start, end, step] = ["start", "end", "step"].map((k) => Number(form.get(k)));
+    const values: Array<[number, string]> = [];
+    for (let t = start ?? 0; t <= (end ?? 0) && values.length < 11_000; t += step || 60)
+      values.push([t, form.get("query")?.includes("error") ? "0" : "0.2"]);
+    json(res, 200, { status: "success", data: { resultType: "matrix", result: [{ metric: {}, values }] } });
+  });
 
 const SECRETS = {
   PROMETHEUS_BEARER_TOKEN: "s3cret-token",
@@ -144,17 +158,21 @@ describe("a repository can never direct the operator's Prometheus credentials", 
         : given;
       const repoProm = await prometheus();
       const dir = gitRepo(repoProm.url);
+      // At the real time: `apply --commit` dates its commit by the clock; verify judges it later.
+      const later = new Date(Date.now() + 3 * 3_600_000).toISOString();
       for (const args of [
-        ["plan", "--repo", dir, "--now", NOW],
-        ["apply", "--repo", dir, "--now", NOW],
-        ["verify", "--repo", dir, "--now", NOW],
-        ["record", "--repo", dir, "--now", NOW, "--out", `${dir}/rec.json`],
+        ["plan", "--repo", dir],
+        ["apply", "--repo", dir, "--commit"],
+        ["verify", "--repo", dir, "--now", later],
+        ["record", "--repo", dir, "--out", `${dir}/rec.json`],
       ]) {
+        if (args[0] === "verify") merge(dir);
         const before = repoProm.seen.length;
         const r = await governor(args, env);
         expect(r.stderr, args[0]).not.toContain("internal error");
+        expect(r.code, args[0]).toBe(0);
         expect(r.stderr.match(NOTICE) ?? [], `${args[0]}: the notice, once`).toHaveLength(1);
-        if (args[0] !== "verify") expect(repoProm.seen.length, args[0]).toBeGreaterThan(before);
+        expect(repoProm.seen.length, `${args[0]} asked the repo's URL`).toBeGreaterThan(before);
       }
       expect(credentialsIn(repoProm.seen)).toEqual([]);
     },

@@ -1,8 +1,8 @@
 /** The first bytes of a body, read as a stream so that memory never exceeds `max` plus one chunk. */
 export type BodyRead =
   | { readonly type: "complete"; readonly text: string }
-  /** More than `max` bytes: the text holds the first `max` of them, the rest was never read. */
-  | { readonly type: "over"; readonly text: string }
+  /** More than `max` bytes, the rest never read; `prefix` decodes the first `max` on demand. */
+  | { readonly type: "over"; readonly prefix: () => string }
   | { readonly type: "error"; readonly reason: string };
 
 /**
@@ -15,7 +15,7 @@ export async function readBody(response: Response, max: number, abort: () => voi
   if (Number.isFinite(declared) && declared > max) {
     abort();
     await response.body?.cancel().catch(() => {});
-    return { type: "over", text: "" };
+    return { type: "over", prefix: () => "" };
   }
   const reader = response.body?.getReader();
   if (!reader) return { type: "complete", text: "" };
@@ -30,7 +30,7 @@ export async function readBody(response: Response, max: number, abort: () => voi
         chunks.push(value.subarray(0, room));
         abort();
         await reader.cancel().catch(() => {});
-        return { type: "over", text: decode(chunks) };
+        return { type: "over", prefix: () => decode(chunks) };
       }
       chunks.push(value);
       total += value.byteLength;

@@ -110,7 +110,8 @@ export class PrometheusHttp {
         },
         body: new URLSearchParams(form).toString(),
         signal: AbortSignal.any([controller.signal, AbortSignal.timeout(this.endpoint.timeoutMs)]),
-        redirect: "error",
+        // Never followed: the credentials would go along to wherever the server points.
+        redirect: "manual",
       });
       return { type: "response", response, abort: () => controller.abort() };
     } catch (e) {
@@ -140,7 +141,7 @@ const fail = (kind: MissingKind, message: string): HttpResult => ({ ok: false, e
 
 async function snippet(response: Response, abort: () => void): Promise<string> {
   const body = await readBody(response, SNIPPET_BYTES, abort);
-  return plainText(body.type === "error" ? "" : body.text);
+  return plainText(body.type === "complete" ? body.text : body.type === "over" ? body.prefix() : "");
 }
 
 /** An HTML page's title, or the text without tags, short: what a person needs from an error page. */
@@ -148,6 +149,16 @@ function plainText(text: string): string {
   const title = /<title>([^<]*)<\/title>/i.exec(text)?.[1];
   const plain = (title ?? text.replace(/<[^>]*>/g, " ")).replace(/\s+/g, " ").trim();
   return plain === "" ? "(empty body)" : plain.slice(0, 200);
+}
+
+/** Where a redirect points, as an origin only: its path or query may carry a sign-in token. */
+function redirectTarget(location: string | null, base: string): string {
+  if (!location) return "";
+  try {
+    return ` to ${new URL(location, base).origin}`;
+  } catch {
+    return "";
+  }
 }
 
 async function interpret(
@@ -158,6 +169,14 @@ async function interpret(
   limits: ResponseLimits,
 ): Promise<HttpResult> {
   const { status } = response;
+  if (status >= 300 && status < 400) {
+    abort();
+    const to = redirectTarget(response.headers.get("location"), where);
+    return fail(
+      "bad-response",
+      `${where} answered HTTP ${status}, a redirect${to}: Governor does not follow redirects, so that credentials never go to another server; use the final URL`,
+    );
+  }
   if (status === 401 || status === 403) {
     abort();
     return fail(
