@@ -171,8 +171,9 @@ describe("a repository can never direct the operator's Prometheus credentials", 
         const r = await governor(args, env);
         expect(r.stderr, args[0]).not.toContain("internal error");
         expect(r.code, args[0]).toBe(0);
-        expect(r.stderr.match(NOTICE) ?? [], `${args[0]}: the notice, once`).toHaveLength(1);
         expect(repoProm.seen.length, `${args[0]} asked the repo's URL`).toBeGreaterThan(before);
+        expect(credentialsIn(repoProm.seen), `${args[0]} sent no credential`).toEqual([]);
+        expect(r.stderr.match(NOTICE) ?? [], `${args[0]}: the notice, once`).toHaveLength(1);
       }
       expect(credentialsIn(repoProm.seen)).toEqual([]);
     },
@@ -182,9 +183,9 @@ describe("a repository can never direct the operator's Prometheus credentials", 
     const repoProm = await prometheus();
     const dir = gitRepo(repoProm.url.replace("http://", "http://mallory:pw@"));
     const r = await governor(["plan", "--repo", dir, "--now", NOW], SECRETS);
-    expect(r.stderr).toContain("(the user:password in it is ignored)");
     expect(repoProm.seen.length).toBeGreaterThan(0);
     expect(credentialsIn(repoProm.seen)).toEqual([]);
+    expect(r.stderr).toContain("(the user:password in it is ignored)");
     expect(`${r.stdout}${r.stderr}`).not.toMatch(/mallory|hunter2|s3cret/);
   });
 

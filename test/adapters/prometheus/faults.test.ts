@@ -291,7 +291,10 @@ describe("credentials come from the operator's environment and never leak", () =
       res.writeHead(307, { location: `${elsewhere.url}/api/v1/query?token=abc` });
       res.end();
     });
-    const e = endpointFromEnv({ PROMETHEUS_BEARER_TOKEN: "s3cret-token" }, operator.url);
+    const e = endpointFromEnv(
+      { PROMETHEUS_BEARER_TOKEN: "s3cret-token", PROMETHEUS_HEADERS: "X-Scope-OrgID: team-a" },
+      operator.url,
+    );
     if (!e.ok) throw new Error(e.error);
     const r = await new PrometheusSignalSource(e.value, deps).instant("up", T);
     expect(r).toMatchObject({
