@@ -2,7 +2,7 @@
  * bench/big-response: peak RSS of `governor plan` (the built binary, a child process under
  * /usr/bin/time -v) against a listener on 127.0.0.1 that answers every query with a huge matrix
  * generated on the fly, and how many bytes the listener wrote before the client hung up.
- * Target: peak RSS stays near the response limit (PROMETHEUS_MAX_RESPONSE_BYTES, 64 MiB by
+ * Target: peak RSS stays near the response limit (PROMETHEUS_MAX_RESPONSE_BYTES, 16 MiB by
  * default), not the body size, and the listener stops soon after the limit.
  * Run: npm run build && npx tsx bench/big-response.ts [MiB ...]   (default: 256 1024)
  */

@@ -36,13 +36,8 @@ export async function readBody(response: Response, max: number, abort: () => voi
       total += value.byteLength;
     }
   } catch (e) {
-    const reason =
-      e instanceof Error && (e.name === "TimeoutError" || e.name === "AbortError")
-        ? "timed out"
-        : e instanceof Error
-          ? e.message
-          : String(e);
-    return { type: "error", reason };
+    const timedOut = e instanceof Error && (e.name === "TimeoutError" || e.name === "AbortError");
+    return { type: "error", reason: timedOut ? "timeout" : e instanceof Error ? e.message : String(e) };
   }
   return { type: "complete", text: decode(chunks) };
 }

@@ -1,7 +1,7 @@
 import type { MissingKind } from "../../core/signals/source.js";
 import { readBody } from "./body.js";
 import type { PrometheusEndpoint } from "./endpoint.js";
-import { DEFAULT_LIMITS, overBytesReason, overShapeLimits, type ResponseLimits } from "./limits.js";
+import { DEFAULT_LIMITS, overBytesReason, overShapeLimits } from "./limits.js";
 import { type ApiSuccess, apiResponseSchema } from "./responses.js";
 
 export interface PrometheusError {
@@ -75,7 +75,7 @@ export class PrometheusHttp {
             `${where} answered HTTP ${status} after ${attempt + 1} attempts: ${await snippet(response, abort)}`,
           );
         }
-        return interpret(response, abort, where, query, this.endpoint.limits ?? DEFAULT_LIMITS);
+        return interpret(response, abort, where, query, this.endpoint);
       }
       this.consecutiveFailures++;
       const what =
@@ -166,7 +166,7 @@ async function interpret(
   abort: () => void,
   where: string,
   query: string,
-  limits: ResponseLimits,
+  { timeoutMs, limits = DEFAULT_LIMITS }: PrometheusEndpoint,
 ): Promise<HttpResult> {
   const { status } = response;
   if (status >= 300 && status < 400) {
@@ -190,7 +190,7 @@ async function interpret(
   if (body.type === "error")
     return fail(
       "bad-response",
-      `${where} answered HTTP ${status} but its body could not be read: ${body.reason}`,
+      `${where} answered HTTP ${status} but its body could not be read: ${body.reason === "timeout" ? `no answer within ${timeoutMs} ms` : body.reason}`,
     );
   let json: unknown;
   try {

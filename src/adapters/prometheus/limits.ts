@@ -13,8 +13,12 @@ export interface ResponseLimits {
   readonly maxPointsPerSeries: number;
 }
 
+/**
+ * A usable answer is one series of at most 11,000 points, about 0.3 MiB; 16 MiB leaves room for
+ * long label sets while a plan's four concurrent reads stay within a few hundred MiB.
+ */
 export const DEFAULT_LIMITS: ResponseLimits = {
-  maxBytes: 64 * 1024 * 1024,
+  maxBytes: 16 * 1024 * 1024,
   maxSeries: 10_000,
   maxPointsPerSeries: MAX_POINTS,
 };

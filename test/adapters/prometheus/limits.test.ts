@@ -73,6 +73,18 @@ describe("a Prometheus answer is read only up to its limits", () => {
     expect(sum(server.written)).toBeLessThan(3 * 32 * MiB);
   });
 
+  it("a body that stalls half-way: the timeout covers it, and the reason says so", async () => {
+    const server = await fakeServer((_, res) => {
+      res.writeHead(200, { "content-type": "application/json" });
+      res.write('{"status":"success","data":{"resultType":"vector","result":[');
+    });
+    const r = await source(server.url, { timeoutMs: 300 }).instant("up", T);
+    expect(r).toMatchObject({
+      kind: "bad-response",
+      reason: `${server.url}/api/v1/query answered HTTP 200 but its body could not be read: no answer within 300 ms`,
+    });
+  });
+
   it("more series than PROMETHEUS_MAX_SERIES: missing data naming the limit, not an ambiguity to list", async () => {
     const server = await fakeServer((_, res) =>
       json(res, 200, {
@@ -115,10 +127,10 @@ describe("a Prometheus answer is read only up to its limits", () => {
 });
 
 describe("the limits come from the operator's environment", () => {
-  it("defaults: 64 MiB, 10,000 series, 11,000 points per series", () => {
+  it("defaults: 16 MiB, 10,000 series, 11,000 points per series", () => {
     expect(endpointFromEnv({}, "http://127.0.0.1:9")).toMatchObject({
       ok: true,
-      value: { limits: { maxBytes: 64 * MiB, maxSeries: 10_000, maxPointsPerSeries: 11_000 } },
+      value: { limits: { maxBytes: 16 * MiB, maxSeries: 10_000, maxPointsPerSeries: 11_000 } },
     });
   });
 
@@ -141,7 +153,7 @@ describe("the limits come from the operator's environment", () => {
       return e.ok ? "accepted" : e.error;
     };
     expect(refused({ PROMETHEUS_MAX_RESPONSE_BYTES: "64MiB" })).toBe(
-      'PROMETHEUS_MAX_RESPONSE_BYTES="64MiB": expected a whole number from 1024 to 1073741824 (default 67108864)',
+      'PROMETHEUS_MAX_RESPONSE_BYTES="64MiB": expected a whole number from 1024 to 1073741824 (default 16777216)',
     );
     expect(refused({ PROMETHEUS_MAX_RESPONSE_BYTES: "0" })).toMatch(
       /^PROMETHEUS_MAX_RESPONSE_BYTES="0": expected/,
