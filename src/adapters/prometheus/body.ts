@@ -8,15 +8,9 @@ export type BodyRead =
 /**
  * Reads at most `max` bytes of `response`'s body, then cancels it; `abort` (the request's own
  * controller) closes the connection, so a server streaming without end is stopped at once
- * instead of filling buffers. A declared Content-Length over `max` is refused unread.
+ * instead of filling buffers.
  */
 export async function readBody(response: Response, max: number, abort: () => void): Promise<BodyRead> {
-  const declared = Number(response.headers.get("content-length") ?? Number.NaN);
-  if (Number.isFinite(declared) && declared > max) {
-    abort();
-    await response.body?.cancel().catch(() => {});
-    return { type: "over", prefix: () => "" };
-  }
   const reader = response.body?.getReader();
   if (!reader) return { type: "complete", text: "" };
   const chunks: Uint8Array[] = [];

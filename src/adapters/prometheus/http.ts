@@ -184,9 +184,15 @@ async function interpret(
       `${where} answered HTTP ${status}: check the credentials in PROMETHEUS_BEARER_TOKEN / PROMETHEUS_USERNAME / PROMETHEUS_HEADERS`,
     );
   }
+  // A declared length over the limit is refused unread; a missing or false one is caught while reading.
+  const tooLong = () =>
+    fail("bad-response", `${where} answered HTTP ${status} with ${overBytesReason(limits)}`);
+  if (Number(response.headers.get("content-length") ?? Number.NaN) > limits.maxBytes) {
+    abort();
+    return tooLong();
+  }
   const body = await readBody(response, limits.maxBytes, abort);
-  if (body.type === "over")
-    return fail("bad-response", `${where} answered HTTP ${status} with ${overBytesReason(limits)}`);
+  if (body.type === "over") return tooLong();
   if (body.type === "error")
     return fail(
       "bad-response",

@@ -73,6 +73,18 @@ describe("a Prometheus answer is read only up to its limits", () => {
     expect(sum(server.written)).toBeLessThan(3 * 32 * MiB);
   });
 
+  it("an error page longer than the snippet, with its Content-Length: its title still makes the message", async () => {
+    const page = `<html><head><title>503 Service Unavailable</title></head><body>${"<p>busy</p>".repeat(2_000)}</body></html>`;
+    const server = await fakeServer((_, res) => {
+      res.writeHead(503, { "content-type": "text/html", "content-length": String(Buffer.byteLength(page)) });
+      res.end(page);
+    });
+    expect(await source(server.url).instant("up", T)).toMatchObject({
+      kind: "server-error",
+      reason: `${server.url}/api/v1/query answered HTTP 503 after 1 attempts: 503 Service Unavailable`,
+    });
+  });
+
   it("a body that stalls half-way: the timeout covers it, and the reason says so", async () => {
     const server = await fakeServer((_, res) => {
       res.writeHead(200, { "content-type": "application/json" });
