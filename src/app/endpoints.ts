@@ -8,7 +8,8 @@ export const DEFAULT_ENDPOINT = "default";
 /**
  * The operator's Prometheus endpoints: PROMETHEUS_URL is the default, PROMETHEUS_URL_<NAME> a
  * named one (a repository picks it with `prometheus.endpoint: <name>`, lowercase, `_` as `-`).
- * The auth variables apply to all of them.
+ * The auth variables apply to all of them. Every URL here is the operator's: a repository only
+ * picks one by name, so it can never send the credentials to a server of its choosing.
  */
 export function operatorEndpoints(
   env: Readonly<Record<string, string | undefined>>,

@@ -36,5 +36,6 @@ export async function openLocal(
     io.stderr(`${ctx.error.message}\n`);
     return err(ctx.error.code);
   }
+  if (ctx.value.notice) io.stderr(`${ctx.value.notice}\n`);
   return ctx;
 }

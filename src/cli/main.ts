@@ -44,7 +44,10 @@ function program(io: Io, run: (code: Promise<number>) => void): Command {
   const signalOptions = (c: Command) =>
     c
       .option("--repo <dir>", "the repository's folder", ".")
-      .option("--prometheus <url>", "Prometheus base URL; default: prometheus.url, then PROMETHEUS_URL")
+      .option(
+        "--prometheus <url>",
+        "Prometheus base URL, asked with the PROMETHEUS_* credentials; default: PROMETHEUS_URL, then the repository's prometheus.url without credentials",
+      )
       .option("--signals <file>", "replay a recording made by governor record instead of asking Prometheus")
       .option("--now <iso8601>", "evaluate as of this time (default: now, or the recording's time)")
       .option("--json", "print JSON");
@@ -104,7 +107,7 @@ function program(io: Io, run: (code: Promise<number>) => void): Command {
     .option("--repo <dir>", "the repository's folder", ".")
     .option(
       "--prometheus <url>",
-      "Prometheus (or Thanos, Mimir, VictoriaMetrics) base URL; default: prometheus.url, then PROMETHEUS_URL",
+      "Prometheus (or Thanos, Mimir, VictoriaMetrics) base URL, asked with the PROMETHEUS_* credentials; default: PROMETHEUS_URL, then the repository's prometheus.url without credentials",
     )
     .option("--now <iso8601>", "evaluate as of this time (default: now)")
     .option("--out <file>", "where to write the recording", "governor-recording.json")

@@ -2,7 +2,7 @@ import { dirname } from "node:path";
 import { checkTargetsOnDisk, readRepoConfigInput } from "../adapters/fs/read-repo-config.js";
 import { decodeText, listYamlFiles, readRepoFile } from "../adapters/fs/repo-files.js";
 import { readGitLedger } from "../adapters/git/git-ledger.js";
-import { endpointFromEnv } from "../adapters/prometheus/endpoint.js";
+import { chooseEndpoint } from "../adapters/prometheus/endpoint.js";
 import { PrometheusSignalSource } from "../adapters/prometheus/signal-source.js";
 import { loadRecording, RecordedSignalSource } from "../adapters/recorded/recorded-source.js";
 import { type LoadedRepoConfig, loadRepoConfig } from "../core/config/load-repo-config.js";
@@ -38,6 +38,8 @@ export interface LocalContext {
   readonly prometheusUrl?: string | undefined;
   readonly now: number;
   readonly ledger: Ledger;
+  /** For stderr, once: the repository's prometheus.url is asked, without credentials. */
+  readonly notice?: string | undefined;
 }
 
 /** Everything local mode needs from a checkout and the operator's environment, or the one reason it cannot run. */
@@ -60,6 +62,7 @@ export async function prepareLocal(
   let source: SignalSource;
   let prometheusUrl: string | undefined;
   let now = options.now;
+  let notice: string | undefined;
   if (options.signals !== undefined) {
     if (options.prometheus !== undefined)
       return fail("--signals and --prometheus exclude each other: replay a recording, or ask Prometheus");
@@ -69,13 +72,15 @@ export async function prepareLocal(
     prometheusUrl = recording.value.prometheus;
     now ??= Date.parse(recording.value.now); // a replay evaluates at the recording's time by default
   } else {
-    const endpoint = endpointFromEnv(env, options.prometheus ?? loaded.config.prometheus?.url);
-    if (!endpoint.ok) return fail(endpoint.error);
-    source = new PrometheusSignalSource(endpoint.value);
-    prometheusUrl = endpoint.value.url;
+    // The operator's URL, with credentials, always wins over the one the repository names.
+    const chosen = chooseEndpoint(env, options.prometheus, loaded.config.prometheus?.url);
+    if (!chosen.ok) return fail(chosen.error);
+    source = new PrometheusSignalSource(chosen.value.endpoint);
+    prometheusUrl = chosen.value.endpoint.url;
+    notice = chosen.value.notice;
   }
   const ledger = await readGitLedger(options.repo, loaded.levers);
-  return ok({ repo: options.repo, loaded, source, prometheusUrl, now: now ?? clock(), ledger });
+  return ok({ repo: options.repo, loaded, source, prometheusUrl, now: now ?? clock(), ledger, notice });
 }
 
 /** HPAs beside the levers' files (an HPA usually sits next to the workload it scales). */

@@ -1,7 +1,9 @@
 import { readFileSync } from "node:fs";
 import { err, ok, type Result } from "../../core/result.js";
 import { redactUrl } from "../../core/signals/links.js";
+import { MAX_POINTS } from "../../core/signals/step.js";
 import { parseDuration } from "../../core/units/duration.js";
+import { DEFAULT_LIMITS, type ResponseLimits } from "./limits.js";
 
 /** Where and how to ask Prometheus (or Thanos, Mimir, Cortex, VictoriaMetrics). */
 export interface PrometheusEndpoint {
@@ -11,25 +13,74 @@ export interface PrometheusEndpoint {
   readonly headers: Readonly<Record<string, string>>;
   readonly timeoutMs: number;
   readonly retries: number;
+  /** How much of an answer is read before it is missing data; DEFAULT_LIMITS when absent. */
+  readonly limits?: ResponseLimits | undefined;
 }
+
+type Env = Readonly<Record<string, string | undefined>>;
 
 export const ENV_HELP =
   "PROMETHEUS_URL, and for auth PROMETHEUS_BEARER_TOKEN (or _FILE), PROMETHEUS_USERNAME + PROMETHEUS_PASSWORD, PROMETHEUS_HEADERS (one 'Name: value' per line, e.g. X-Scope-OrgID: team-a)";
 
 /**
- * The endpoint from the operator's environment. Credentials come only from here, never from a
- * repository's config; `url` (the CLI's --prometheus or the repo's prometheus.url) may replace
- * the URL alone.
+ * The endpoint at an operator's URL: `url` (the CLI's --prometheus, the App's
+ * PROMETHEUS_URL_<NAME>) or else PROMETHEUS_URL, with the credentials of the environment.
+ * Never pass a URL a repository chose: that is `repoEndpoint`'s job.
  */
-export function endpointFromEnv(
-  env: Readonly<Record<string, string | undefined>>,
-  url?: string,
-): Result<PrometheusEndpoint, string> {
+export function endpointFromEnv(env: Env, url?: string): Result<PrometheusEndpoint, string> {
   const raw = url ?? env.PROMETHEUS_URL;
   if (!raw)
     return err(
-      `no Prometheus URL: pass --prometheus URL, set prometheus.url in .github/governor.yml, or set ${ENV_HELP}`,
+      `no Prometheus URL: pass --prometheus URL, set ${ENV_HELP}, or set prometheus.url in .github/governor.yml (used without credentials)`,
     );
+  const parsed = parseUrl(raw);
+  if (!parsed.ok) return parsed;
+  const transport = transportFromEnv(env);
+  if (!transport.ok) return transport;
+  const headers = credentialsFromEnv(env, parsed.value);
+  if (!headers.ok) return headers;
+  return ok({ url: redactUrl(parsed.value.toString()), headers: headers.value, ...transport.value });
+}
+
+export interface ChosenEndpoint {
+  readonly endpoint: PrometheusEndpoint;
+  /** For stderr, once per run: the repository's URL is in use, and without credentials. */
+  readonly notice?: string | undefined;
+}
+
+/**
+ * The CLI's endpoint: --prometheus, then PROMETHEUS_URL, both with the operator's credentials;
+ * only when the operator gave neither, the repository's prometheus.url, bare. A repository
+ * must never be able to direct the operator's credentials to a server it chose.
+ */
+export function chooseEndpoint(
+  env: Env,
+  flag: string | undefined,
+  repoUrl: string | undefined,
+): Result<ChosenEndpoint, string> {
+  if (flag !== undefined || env.PROMETHEUS_URL || !repoUrl) {
+    const e = endpointFromEnv(env, flag);
+    return e.ok ? ok({ endpoint: e.value }) : e;
+  }
+  const e = repoEndpoint(env, repoUrl);
+  if (!e.ok) return e;
+  const userinfo = new URL(repoUrl).username !== "";
+  return ok({
+    endpoint: e.value,
+    notice: `governor: no --prometheus or PROMETHEUS_URL: asking the repository's prometheus.url (${e.value.url}) without credentials${userinfo ? " (the user:password in it is ignored)" : ""}; PROMETHEUS_BEARER_TOKEN, PROMETHEUS_USERNAME/PASSWORD and PROMETHEUS_HEADERS go only to --prometheus or PROMETHEUS_URL`,
+  });
+}
+
+/** A URL from .github/governor.yml: no header, no user:password; the operator's timeout and limits. */
+export function repoEndpoint(env: Env, url: string): Result<PrometheusEndpoint, string> {
+  const parsed = parseUrl(url);
+  if (!parsed.ok) return err(`prometheus.url in .github/governor.yml: ${parsed.error}`);
+  const transport = transportFromEnv(env);
+  if (!transport.ok) return transport;
+  return ok({ url: redactUrl(parsed.value.toString()), headers: {}, ...transport.value });
+}
+
+function parseUrl(raw: string): Result<URL, string> {
   let parsed: URL;
   try {
     parsed = new URL(raw);
@@ -38,9 +89,14 @@ export function endpointFromEnv(
   }
   if (parsed.protocol !== "http:" && parsed.protocol !== "https:")
     return err(`the Prometheus URL must be http(s), not ${parsed.protocol}`);
+  return ok(parsed);
+}
+
+/** Authorization and extra headers for an operator's URL (its own user:password included). */
+function credentialsFromEnv(env: Env, url: URL): Result<Record<string, string>, string> {
   const headers: Record<string, string> = {};
-  const user = env.PROMETHEUS_USERNAME ?? decodeURIComponent(parsed.username);
-  const password = env.PROMETHEUS_PASSWORD ?? decodeURIComponent(parsed.password);
+  const user = env.PROMETHEUS_USERNAME ?? decodeURIComponent(url.username);
+  const password = env.PROMETHEUS_PASSWORD ?? decodeURIComponent(url.password);
   if (user) headers.authorization = `Basic ${Buffer.from(`${user}:${password}`).toString("base64")}`;
   let token = env.PROMETHEUS_BEARER_TOKEN;
   if (!token && env.PROMETHEUS_BEARER_TOKEN_FILE) {
@@ -57,11 +113,47 @@ export function endpointFromEnv(
     if (colon <= 0) return err(`PROMETHEUS_HEADERS: each line is "Name: value" (a line has no name)`);
     headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
   }
+  return ok(headers);
+}
+
+/** What every endpoint shares, credentials or not: the timeout, the retries, the response limits. */
+function transportFromEnv(
+  env: Env,
+): Result<Pick<PrometheusEndpoint, "timeoutMs" | "retries"> & { limits: ResponseLimits }, string> {
   let timeoutMs = 30_000;
   if (env.PROMETHEUS_TIMEOUT) {
     const t = parseDuration(env.PROMETHEUS_TIMEOUT);
     if (!t.ok) return err(`PROMETHEUS_TIMEOUT: ${t.error}`);
     timeoutMs = t.value;
   }
-  return ok({ url: redactUrl(parsed.toString()), headers, timeoutMs, retries: 3 });
+  const maxBytes = integer(env, "PROMETHEUS_MAX_RESPONSE_BYTES", DEFAULT_LIMITS.maxBytes, 1024, 2 ** 30);
+  if (!maxBytes.ok) return maxBytes;
+  const maxSeries = integer(env, "PROMETHEUS_MAX_SERIES", DEFAULT_LIMITS.maxSeries, 1, 1_000_000);
+  if (!maxSeries.ok) return maxSeries;
+  // Below MAX_POINTS the engine's own long ranges would be refused; far above it, one series
+  // costs more memory than the byte limit suggests.
+  const maxPoints = integer(
+    env,
+    "PROMETHEUS_MAX_POINTS_PER_SERIES",
+    DEFAULT_LIMITS.maxPointsPerSeries,
+    MAX_POINTS,
+    100_000,
+  );
+  if (!maxPoints.ok) return maxPoints;
+  return ok({
+    timeoutMs,
+    retries: 3,
+    limits: { maxBytes: maxBytes.value, maxSeries: maxSeries.value, maxPointsPerSeries: maxPoints.value },
+  });
+}
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): Result<number, string> {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === "") return ok(fallback);
+  const n = /^\d+$/.test(raw.trim()) ? Number(raw.trim()) : Number.NaN;
+  if (!Number.isSafeInteger(n) || n < min || n > max)
+    return err(
+      `${name}=${JSON.stringify(raw)}: expected a whole number from ${min} to ${max} (default ${fallback})`,
+    );
+  return ok(n);
 }

@@ -1,5 +1,7 @@
 import type { MissingKind } from "../../core/signals/source.js";
+import { readBody } from "./body.js";
 import type { PrometheusEndpoint } from "./endpoint.js";
+import { DEFAULT_LIMITS, overBytesReason, overShapeLimits } from "./limits.js";
 import { type ApiSuccess, apiResponseSchema } from "./responses.js";
 
 export interface PrometheusError {
@@ -28,6 +30,8 @@ export const realDeps: HttpDeps = {
 const BACKOFF_BASE_MS = 500;
 const BACKOFF_CAP_MS = 8_000;
 const RETRY_AFTER_CAP_MS = 30_000;
+/** An error page is read only as far as its first words. */
+const SNIPPET_BYTES = 4096;
 /** Consecutive connection failures or timeouts after which the rest of the run does not ask. */
 export const BREAKER_THRESHOLD = 3;
 
@@ -57,19 +61,21 @@ export class PrometheusHttp {
       const outcome = await this.once(path, form);
       if (outcome.type === "response") {
         this.consecutiveFailures = 0;
-        const { status } = outcome.response;
+        const { response, abort } = outcome;
+        const { status } = response;
         if (status === 429 || status >= 500) {
-          const retryIn = this.delay(attempt, outcome.response.headers.get("retry-after"));
+          const retryIn = this.delay(attempt, response.headers.get("retry-after"));
           if (attempt < this.endpoint.retries) {
+            abort(); // an unread body would hold the connection (and the server's stream) open
             await this.deps.sleep(retryIn);
             continue;
           }
           return fail(
             "server-error",
-            `${where} answered HTTP ${status} after ${attempt + 1} attempts: ${await snippet(outcome.response)}`,
+            `${where} answered HTTP ${status} after ${attempt + 1} attempts: ${await snippet(response, abort)}`,
           );
         }
-        return interpret(outcome.response, where, query);
+        return interpret(response, abort, where, query, this.endpoint);
       }
       this.consecutiveFailures++;
       const what =
@@ -87,9 +93,13 @@ export class PrometheusHttp {
     path: string,
     form: Record<string, string>,
   ): Promise<
-    { type: "response"; response: Response } | { type: "timeout" } | { type: "error"; reason: string }
+    | { type: "response"; response: Response; abort: () => void }
+    | { type: "timeout" }
+    | { type: "error"; reason: string }
   > {
     this.requests++;
+    // The timeout covers the body too; `abort` ends a body read no further than a limit.
+    const controller = new AbortController();
     try {
       const response = await this.deps.fetch(`${this.endpoint.url}${path}`, {
         method: "POST",
@@ -99,10 +109,11 @@ export class PrometheusHttp {
           accept: "application/json",
         },
         body: new URLSearchParams(form).toString(),
-        signal: AbortSignal.timeout(this.endpoint.timeoutMs),
-        redirect: "error",
+        signal: AbortSignal.any([controller.signal, AbortSignal.timeout(this.endpoint.timeoutMs)]),
+        // Never followed: the credentials would go along to wherever the server points.
+        redirect: "manual",
       });
-      return { type: "response", response };
+      return { type: "response", response, abort: () => controller.abort() };
     } catch (e) {
       if (e instanceof Error && (e.name === "TimeoutError" || e.name === "AbortError"))
         return { type: "timeout" };
@@ -128,32 +139,77 @@ export class PrometheusHttp {
 
 const fail = (kind: MissingKind, message: string): HttpResult => ({ ok: false, error: { kind, message } });
 
-async function snippet(response: Response): Promise<string> {
-  const text = await response.text().catch(() => "");
+async function snippet(response: Response, abort: () => void): Promise<string> {
+  const body = await readBody(response, SNIPPET_BYTES, abort);
+  return plainText(body.type === "complete" ? body.text : body.type === "over" ? body.prefix() : "");
+}
+
+/** An HTML page's title, or the text without tags, short: what a person needs from an error page. */
+function plainText(text: string): string {
   const title = /<title>([^<]*)<\/title>/i.exec(text)?.[1];
   const plain = (title ?? text.replace(/<[^>]*>/g, " ")).replace(/\s+/g, " ").trim();
   return plain === "" ? "(empty body)" : plain.slice(0, 200);
 }
 
-async function interpret(response: Response, where: string, query: string): Promise<HttpResult> {
+/** Where a redirect points, as an origin only: its path or query may carry a sign-in token. */
+function redirectTarget(location: string | null, base: string): string {
+  if (!location) return "";
+  try {
+    return ` to ${new URL(location, base).origin}`;
+  } catch {
+    return "";
+  }
+}
+
+async function interpret(
+  response: Response,
+  abort: () => void,
+  where: string,
+  query: string,
+  { timeoutMs, limits = DEFAULT_LIMITS }: PrometheusEndpoint,
+): Promise<HttpResult> {
   const { status } = response;
+  if (status >= 300 && status < 400) {
+    abort();
+    const to = redirectTarget(response.headers.get("location"), where);
+    return fail(
+      "bad-response",
+      `${where} answered HTTP ${status}, a redirect${to}: Governor does not follow redirects, so that credentials never go to another server; use the final URL`,
+    );
+  }
   if (status === 401 || status === 403) {
+    abort();
     return fail(
       "auth",
       `${where} answered HTTP ${status}: check the credentials in PROMETHEUS_BEARER_TOKEN / PROMETHEUS_USERNAME / PROMETHEUS_HEADERS`,
     );
   }
-  const text = await response.text().catch(() => "");
+  // A declared length over the limit is refused unread; a missing or false one is caught while reading.
+  const tooLong = () =>
+    fail("bad-response", `${where} answered HTTP ${status} with ${overBytesReason(limits)}`);
+  if (Number(response.headers.get("content-length") ?? Number.NaN) > limits.maxBytes) {
+    abort();
+    return tooLong();
+  }
+  const body = await readBody(response, limits.maxBytes, abort);
+  if (body.type === "over") return tooLong();
+  if (body.type === "error")
+    return fail(
+      "bad-response",
+      `${where} answered HTTP ${status} but its body could not be read: ${body.reason === "timeout" ? `no answer within ${timeoutMs} ms` : body.reason}`,
+    );
   let json: unknown;
   try {
-    json = JSON.parse(text);
+    json = JSON.parse(body.text);
   } catch {
     const kind = status === 400 || status === 422 ? "query-error" : "bad-response";
     return fail(
       kind,
-      `${where} answered HTTP ${status} with something that is not the Prometheus API: ${(/<title>([^<]*)<\/title>/i.exec(text)?.[1] ?? text).replace(/\s+/g, " ").trim().slice(0, 200) || "(empty body)"}`,
+      `${where} answered HTTP ${status} with something that is not the Prometheus API: ${plainText(body.text)}`,
     );
   }
+  const over = overShapeLimits(json, limits);
+  if (over) return fail("bad-response", `${where} answered HTTP ${status} with ${over}`);
   const parsed = apiResponseSchema.safeParse(json);
   if (!parsed.success)
     return fail(

@@ -1,6 +1,6 @@
 import { rename, writeFile } from "node:fs/promises";
 import { readRepoConfigInput } from "../../adapters/fs/read-repo-config.js";
-import { endpointFromEnv } from "../../adapters/prometheus/endpoint.js";
+import { chooseEndpoint } from "../../adapters/prometheus/endpoint.js";
 import { PrometheusSignalSource } from "../../adapters/prometheus/signal-source.js";
 import { loadRepoConfig } from "../../core/config/load-repo-config.js";
 import { formatDiagnostic } from "../../core/diagnostics.js";
@@ -38,27 +38,30 @@ export async function record(
     );
   }
   const { config, levers } = loaded.loaded;
-  const endpoint = endpointFromEnv(env, options.prometheus ?? config.prometheus?.url);
-  if (!endpoint.ok) return fail(endpoint.error);
+  // The operator's URL, with credentials, always wins over the one the repository names.
+  const chosen = chooseEndpoint(env, options.prometheus, config.prometheus?.url);
+  if (!chosen.ok) return fail(chosen.error);
+  if (chosen.value.notice) io.stderr(`${chosen.value.notice}\n`);
+  const { endpoint } = chosen.value;
   const requests: SignalRequest[] = [];
   for (const lever of levers) {
     const r = signalRequests(lever, config.guardrails, now.value);
     if (!r.ok) return fail(r.error);
     requests.push(...r.value);
   }
-  const source = new PrometheusSignalSource(endpoint.value);
+  const source = new PrometheusSignalSource(endpoint);
   const answers = await collectSignals(source, requests);
   if (source.http.open) {
     const reason = [...answers.values()].find((a) => a.status === "missing" && a.kind === "unreachable");
     return fail(
-      `${reason?.status === "missing" ? reason.reason : `Prometheus unreachable (${endpoint.value.url})`}; nothing recorded`,
+      `${reason?.status === "missing" ? reason.reason : `Prometheus unreachable (${endpoint.url})`}; nothing recorded`,
       2,
     );
   }
   const recording: Recording = {
     version: 1,
     now: new Date(now.value).toISOString(),
-    prometheus: endpoint.value.url,
+    prometheus: endpoint.url,
     entries: requests.map((r) =>
       recordingEntry(
         r,
@@ -76,7 +79,7 @@ export async function record(
   await rename(temp, options.out);
   const missingCount = recording.entries.filter((e) => e.data.status === "missing").length;
   io.stdout(
-    `recorded ${recording.entries.length} queries for ${levers.length} lever${levers.length === 1 ? "" : "s"} at ${recording.now} from ${endpoint.value.url} into ${options.out}` +
+    `recorded ${recording.entries.length} queries for ${levers.length} lever${levers.length === 1 ? "" : "s"} at ${recording.now} from ${endpoint.url} into ${options.out}` +
       `${missingCount > 0 ? ` (${missingCount} with missing data)` : ""}; ${source.http.requests} requests\n`,
   );
   return 0;

@@ -201,7 +201,9 @@ export const repoConfigSchema = z
         url: z
           .url({ protocol: /^https?$/, message: "expected an http(s) URL" })
           .optional()
-          .describe("Used by the CLI (`--prometheus` overrides it); the App ignores it."),
+          .describe(
+            "Used by the CLI only when neither `--prometheus` nor PROMETHEUS_URL is given, and then without credentials (no PROMETHEUS_* auth or headers, no user:password from the URL); the App ignores it.",
+          ),
         endpoint: z
           .string()
           .regex(/^[a-z0-9-]+$/, { message: "endpoint names use lowercase letters, digits and dashes" })

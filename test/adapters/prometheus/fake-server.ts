@@ -71,3 +71,62 @@ export const vector = (value: string, metric: Record<string, string> = {}) => ({
   status: "success",
   data: { resultType: "vector", result: [{ metric, value: [1767240000, value] }] },
 });
+
+export interface Streamed {
+  readonly url: string;
+  /** Bytes handed to the socket per request, until the client hung up or the body ended. */
+  readonly written: number[];
+  /** Resolves when every response so far has closed (the client hung up, or the body ended). */
+  readonly allClosed: () => Promise<void>;
+}
+
+/**
+ * A server that answers every request with `head`, then `chunk` repeated up to `total` bytes,
+ * honouring backpressure, so it writes only as fast as the client reads. Closed after the test.
+ */
+export async function streamingServer(options: {
+  readonly total: number;
+  readonly head?: string;
+  readonly chunk?: string;
+  readonly status?: number;
+  readonly headers?: Record<string, string>;
+}): Promise<Streamed> {
+  const head = Buffer.from(
+    options.head ?? '{"status":"success","data":{"resultType":"matrix","result":[{"metric":{},"values":[',
+  );
+  const chunk = Buffer.from((options.chunk ?? '[1767240000,"0.5"],').repeat(1024));
+  const written: number[] = [];
+  const closed: Array<Promise<void>> = [];
+  const server: Server = createServer((req, res) => {
+    req.resume();
+    const slot = written.push(0) - 1;
+    closed.push(new Promise((resolve) => res.on("close", resolve)));
+    res.writeHead(options.status ?? 200, { "content-type": "application/json", ...options.headers });
+    const pump = () => {
+      while (!res.destroyed && (written[slot] ?? 0) < options.total) {
+        const next = written[slot] === 0 ? head : chunk;
+        written[slot] = (written[slot] ?? 0) + next.length;
+        if (!res.write(next)) return void res.once("drain", pump);
+      }
+      res.end();
+    };
+    pump();
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  closers.push(
+    () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  );
+  const address = server.address();
+  if (!address || typeof address === "string") throw new Error("no address");
+  return {
+    url: `http://127.0.0.1:${address.port}`,
+    written,
+    allClosed: async () => {
+      await Promise.all(closed);
+    },
+  };
+}

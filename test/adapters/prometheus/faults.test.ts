@@ -1,5 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { endpointFromEnv, type PrometheusEndpoint } from "../../../src/adapters/prometheus/endpoint.js";
+import {
+  chooseEndpoint,
+  endpointFromEnv,
+  type PrometheusEndpoint,
+} from "../../../src/adapters/prometheus/endpoint.js";
 import { PrometheusSignalSource } from "../../../src/adapters/prometheus/signal-source.js";
 import { freePort } from "../../integration/prometheus-server.js";
 import { fakeServer, hangingServer, json, vector } from "./fake-server.js";
@@ -276,8 +280,92 @@ describe("credentials come from the operator's environment and never leak", () =
     expect(endpointFromEnv({})).toMatchObject({
       ok: false,
       error: expect.stringMatching(
-        /^no Prometheus URL: pass --prometheus URL, set prometheus.url in .github\/governor.yml, or set PROMETHEUS_URL/,
+        /^no Prometheus URL: pass --prometheus URL, set PROMETHEUS_URL, .* or set prometheus.url in .github\/governor.yml \(used without credentials\)$/,
       ),
+    });
+  });
+
+  it("a redirect from the operator's URL is not followed: the other server never sees the credentials", async () => {
+    const elsewhere = await fakeServer((_, res) => json(res, 200, vector("1")));
+    const operator = await fakeServer((_, res) => {
+      res.writeHead(307, { location: `${elsewhere.url}/api/v1/query?token=abc` });
+      res.end();
+    });
+    const e = endpointFromEnv(
+      { PROMETHEUS_BEARER_TOKEN: "s3cret-token", PROMETHEUS_HEADERS: "X-Scope-OrgID: team-a" },
+      operator.url,
+    );
+    if (!e.ok) throw new Error(e.error);
+    const r = await new PrometheusSignalSource(e.value, deps).instant("up", T);
+    expect(r).toMatchObject({
+      status: "missing",
+      kind: "bad-response",
+      reason: `${operator.url}/api/v1/query answered HTTP 307, a redirect to ${elsewhere.url}: Governor does not follow redirects, so that credentials never go to another server; use the final URL`,
+    });
+    expect(operator.seen).toHaveLength(1); // not retried: a redirect is not an outage
+    expect(operator.seen[0]?.headers.authorization).toBe("Bearer s3cret-token");
+    expect(elsewhere.seen).toEqual([]);
+  });
+});
+
+describe("the CLI's endpoint: the operator's URL with credentials, else the repository's bare", () => {
+  const secrets = {
+    PROMETHEUS_BEARER_TOKEN: "s3cret-token",
+    PROMETHEUS_USERNAME: "alice",
+    PROMETHEUS_PASSWORD: "hunter2",
+    PROMETHEUS_HEADERS: "X-Scope-OrgID: team-a",
+  };
+  const repoUrl = "https://mallory:pw@evil.example.com/prom";
+
+  it.each([
+    [
+      "--prometheus",
+      { ...secrets, PROMETHEUS_URL: "http://env.example.com" },
+      "http://flag.example.com",
+      "http://flag.example.com",
+    ],
+    [
+      "PROMETHEUS_URL",
+      { ...secrets, PROMETHEUS_URL: "http://env.example.com" },
+      undefined,
+      "http://env.example.com",
+    ],
+  ])("%s wins over the repository's URL and gets the credentials", (_, env, flag, url) => {
+    const e = chooseEndpoint(env, flag, repoUrl);
+    expect(e).toMatchObject({
+      ok: true,
+      value: {
+        endpoint: { url, headers: { authorization: "Bearer s3cret-token", "x-scope-orgid": "team-a" } },
+      },
+    });
+    expect(e.ok && e.value.notice).toBeUndefined();
+  });
+
+  it("the repository's URL only when the operator gave none: no header, no user:password, one notice", () => {
+    const e = chooseEndpoint(secrets, undefined, repoUrl);
+    expect(e).toEqual({
+      ok: true,
+      value: {
+        endpoint: {
+          url: "https://evil.example.com/prom",
+          headers: {},
+          timeoutMs: 30_000,
+          retries: 3,
+          limits: expect.any(Object),
+        },
+        notice:
+          "governor: no --prometheus or PROMETHEUS_URL: asking the repository's prometheus.url (https://evil.example.com/prom) without credentials (the user:password in it is ignored); PROMETHEUS_BEARER_TOKEN, PROMETHEUS_USERNAME/PASSWORD and PROMETHEUS_HEADERS go only to --prometheus or PROMETHEUS_URL",
+      },
+    });
+  });
+
+  it("the operator's timeout and limits still apply to the repository's URL", () => {
+    expect(
+      chooseEndpoint({ PROMETHEUS_TIMEOUT: "5s", PROMETHEUS_MAX_SERIES: "7" }, undefined, "http://prom:9090"),
+    ).toMatchObject({ ok: true, value: { endpoint: { timeoutMs: 5_000, limits: { maxSeries: 7 } } } });
+    expect(chooseEndpoint({ PROMETHEUS_MAX_SERIES: "x" }, undefined, "http://prom:9090")).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/^PROMETHEUS_MAX_SERIES="x": expected a whole number/),
     });
   });
 });
