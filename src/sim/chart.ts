@@ -1,4 +1,5 @@
 import { describeMagnitude } from "../core/engine/strategies.js";
+import { maxOf } from "../core/stats/describe.js";
 import type { SimEventKind, SimulationResult } from "./run.js";
 
 /**
@@ -38,8 +39,8 @@ export function renderChart(name: string, r: SimulationResult): string {
   const x = (t: number) => LEFT + ((t - t0) / Math.max(1, t1 - t0)) * (W - LEFT - RIGHT);
   const yScale = (panel: { y: number; h: number }, max: number) => (v: number) =>
     panel.y + panel.h - (v / max) * panel.h;
-  const top = Math.max(...r.values.map(([, v]) => v), ...r.demand.map(([, v]) => v), 1e-9) * 1.1;
-  const bottom = Math.max(...r.latency.map(([, v]) => v), 1e-9) * 1.1;
+  const top = Math.max(maxOf(r.values.map(([, v]) => v)), maxOf(r.demand.map(([, v]) => v)), 1e-9) * 1.1;
+  const bottom = Math.max(maxOf(r.latency.map(([, v]) => v)), 1e-9) * 1.1;
   const yTop = yScale(TOP, top);
   const yBottom = yScale(BOTTOM, bottom);
   const step = (s: Series, y: (v: number) => number) =>

@@ -3,7 +3,7 @@ import { grafanaExploreLink, prometheusGraphLink } from "../signals/links.js";
 import { rangeKey } from "../signals/recording.js";
 import type { SignalRequest } from "../signals/requests.js";
 import type { SignalData } from "../signals/source.js";
-import { mean, quantile } from "../stats/describe.js";
+import { maxOf, mean, quantile } from "../stats/describe.js";
 import type { Evidence } from "./decision.js";
 
 const num = (x: number) => Number(x.toPrecision(3)).toString();
@@ -28,7 +28,7 @@ export function evidenceFor(
     else if (data.status === "missing") value = `missing: ${data.reason}`;
     else {
       const v = data.samples.map((s) => s.v);
-      value = `mean ${num(mean(v))}, p95 ${num(quantile(v, 0.95))}, max ${num(Math.max(...v))} over ${v.length} samples${data.warnings.length > 0 ? ` (warnings: ${data.warnings.join("; ")})` : ""}`;
+      value = `mean ${num(mean(v))}, p95 ${num(quantile(v, 0.95))}, max ${num(maxOf(v))} over ${v.length} samples${data.warnings.length > 0 ? ` (warnings: ${data.warnings.join("; ")})` : ""}`;
       series = data.samples.map((s) => [s.t, s.v]);
     }
     return {

@@ -17,6 +17,16 @@ export function mean(values: readonly number[]): number {
   return sum / values.length;
 }
 
+/**
+ * The largest value (-Infinity for none). A loop, not Math.max(...values): spreading more than
+ * ~120,000 arguments overflows the stack, and a recording or a simulation can hold that many.
+ */
+export function maxOf(values: Iterable<number>): number {
+  let max = Number.NEGATIVE_INFINITY;
+  for (const v of values) if (v > max) max = v;
+  return max;
+}
+
 export function median(values: readonly number[]): number {
   return quantile(values, 0.5);
 }
