@@ -9,7 +9,13 @@ import type { PlanInput } from "../core/engine/plan.js";
 import { watchPlan } from "../core/engine/watch.js";
 import { parseMetadata } from "../core/pr/metadata.js";
 import { type ChangeRequest, type GovernedRequest, LABEL } from "../core/reconcile/change-requests.js";
-import { dueWatches, type WatchAction, watchAction } from "../core/reconcile/watch-actions.js";
+import {
+  capReverts,
+  dueWatches,
+  revertTimes,
+  type WatchAction,
+  watchAction,
+} from "../core/reconcile/watch-actions.js";
 import { parseDuration } from "../core/units/duration.js";
 import { magnitude } from "../core/values/arith.js";
 import { parseValue } from "../core/values/value.js";
@@ -47,7 +53,7 @@ export async function watchMergedChanges(
       ),
     );
   }
-  return actions;
+  return capReverts(actions, revertTimes(governed), deps.now);
 }
 
 export async function executeWatch(
@@ -67,6 +73,7 @@ export async function executeWatch(
     case "inconclusive":
       return done(await commentAndLabel(octokit, ref, action.number, action.comment, [LABEL.inconclusive]));
     case "cannot-revert":
+    case "capped":
       return done(await commentAndLabel(octokit, ref, action.number, action.comment, [LABEL.needsHuman]));
     case "revert": {
       const pushed = await pushBranch(octokit, ref, {
