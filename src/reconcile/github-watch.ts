@@ -1,7 +1,8 @@
 import type { ProbotOctokit } from "probot";
+import { type BranchBase, pushBranch } from "../adapters/github/branch.js";
 import type { RepoRef } from "../adapters/github/snapshot.js";
 import { successTimes } from "../adapters/github/statuses.js";
-import { commentAndLabel, type GitHubProblem, openPull, pushBranch } from "../adapters/github/writes.js";
+import { commentAndLabel, type GitHubProblem, openPull } from "../adapters/github/writes.js";
 import type { ResolvedLever } from "../core/config/check-levers.js";
 import type { RepoConfig } from "../core/config/repo-schema.js";
 import { scoped } from "../core/engine/hypothesis.js";
@@ -59,8 +60,7 @@ export async function watchMergedChanges(
 export async function executeWatch(
   octokit: Octokit,
   ref: RepoRef,
-  base: string,
-  baseOid: string,
+  base: BranchBase,
   action: WatchAction,
   autoMergeReverts: boolean,
 ): Promise<GitHubProblem | undefined> {
@@ -78,7 +78,7 @@ export async function executeWatch(
     case "revert": {
       const pushed = await pushBranch(octokit, ref, {
         branch: action.branch,
-        baseOid,
+        base,
         path: action.file,
         text: action.text,
         message: action.message,
@@ -86,7 +86,7 @@ export async function executeWatch(
       if (!pushed.ok) return pushed.error;
       const opened = await openPull(octokit, ref, {
         branch: action.branch,
-        base,
+        base: base.name,
         title: action.title,
         body: action.body,
         labels: [LABEL.governor, LABEL.revert],

@@ -1,0 +1,67 @@
+import type { ProbotOctokit } from "probot";
+import { closeIssue, createIssue, listDashboards, updateIssue } from "../adapters/github/dashboard-issue.js";
+import type { RepoRef } from "../adapters/github/snapshot.js";
+import type { GitHubProblem } from "../adapters/github/writes.js";
+import { DASHBOARD_LABEL, DASHBOARD_TITLE, type DashboardState } from "../core/reconcile/dashboard.js";
+import {
+  type FoundDashboard,
+  type IssueText,
+  mergeStates,
+  pickDashboard,
+  supersededNote,
+} from "../core/reconcile/dashboard-issue.js";
+
+type Octokit = InstanceType<typeof ProbotOctokit>;
+
+/**
+ * Writes the dashboard: exactly one open issue, found by its marker. Before creating one, and
+ * after a create that failed (a 502 can come after GitHub created it), it is looked up again; a
+ * duplicate that a concurrent reconcile created is closed as superseded, its state carried over.
+ * Every replica keeps the same issue (the oldest), so two of them converge on one dashboard.
+ */
+export async function writeDashboard(
+  octokit: Octokit,
+  ref: RepoRef,
+  found: FoundDashboard,
+  state: DashboardState,
+  key: string,
+  render: (state: DashboardState) => string,
+): Promise<GitHubProblem | undefined> {
+  let merged = state;
+  let target: IssueText | undefined = found.kept;
+  let duplicates = found.duplicates;
+  const lookUp = async (): Promise<FoundDashboard | GitHubProblem> => {
+    const listed = await listDashboards(octokit, ref, DASHBOARD_LABEL);
+    return listed.ok ? pickDashboard(listed.value, key) : listed.error;
+  };
+  const adopt = (again: FoundDashboard | GitHubProblem) => {
+    if (!("duplicates" in again) || !again.kept) return;
+    target = again.kept;
+    duplicates = again.duplicates;
+    merged = mergeStates(merged, again.state);
+  };
+  if (!target) {
+    const again = await lookUp();
+    if (!("duplicates" in again)) return again;
+    adopt(again);
+  }
+  if (!target) {
+    const body = render(merged);
+    const created = await createIssue(octokit, ref, { title: DASHBOARD_TITLE, body, label: DASHBOARD_LABEL });
+    // After any create: a failed one may have created it all the same, a concurrent one may be older.
+    adopt(await lookUp());
+    if (!target) {
+      if (!created.ok) return created.error;
+      target = { number: created.value, body };
+    }
+  }
+  const kept: IssueText = target;
+  for (const d of duplicates) {
+    const closed = await closeIssue(octokit, ref, d.number, supersededNote(kept.number));
+    if (!closed.ok) return closed.error;
+  }
+  const body = render(merged);
+  if (kept.body === body) return undefined;
+  const updated = await updateIssue(octokit, ref, kept.number, body);
+  return updated.ok ? undefined : updated.error;
+}
