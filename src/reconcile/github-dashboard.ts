@@ -54,6 +54,8 @@ export async function writeDashboard(
       if (!created.ok) return created.error;
       target = { number: created.value, body };
     }
+    // Each replica closes only the duplicate it made itself: one comment on it, not one per replica.
+    if (created.ok) duplicates = duplicates.filter((d) => d.number === created.value);
   }
   const kept: IssueText = target;
   for (const d of duplicates) {

@@ -113,6 +113,15 @@ function mockReads(
   existingDashboard?: string,
 ) {
   if (existingDashboard === undefined) {
+    // Looked up by its marker before it is created, and once more after.
+    const listed = {
+      labels: "governor:dashboard",
+      state: "open",
+      sort: "created",
+      direction: "asc",
+      per_page: 100,
+    };
+    nock(API).get("/repos/Codertocat/Hello-World/issues").query(listed).reply(200, []);
     nock(API)
       .post(
         "/repos/Codertocat/Hello-World/issues",
@@ -122,6 +131,10 @@ function mockReads(
         },
       )
       .reply(201, { number: 1 });
+    nock(API)
+      .get("/repos/Codertocat/Hello-World/issues")
+      .query(listed)
+      .reply(200, () => [{ number: 1, body: dashboard.body }]);
   }
   nock(API)
     .post("/app/installations/4242/access_tokens")
@@ -131,7 +144,7 @@ function mockReads(
     .reply(200, {
       data: {
         repository: {
-          defaultBranchRef: { name: "master", target: { oid: "base0" } },
+          defaultBranchRef: { name: "master", target: { oid: "base0", tree: { oid: "tree0" } } },
           config: { text: config, byteSize: config.length, isBinary: false },
           policies: null,
           pullRequests: { nodes: prs },
@@ -164,20 +177,46 @@ function mockReads(
     });
 }
 
-/** Tree + commit of the lever's edit; returns what the commit carried. */
-function mockCommit(seen: { tree?: unknown; commit?: { message: string } }) {
+/**
+ * The default branch read again (it has not moved), the tree and commit of the lever's edit, and
+ * the branch looked up (`branch`: its head commit, when it exists); returns what the commit carried.
+ */
+function mockCommit(
+  seen: { tree?: unknown; commit?: { message: string } },
+  branch = "governor/cpu",
+  head?: { sha: string; message: string; tree?: string; parents?: string[] },
+  commits = 1,
+) {
+  nock(API)
+    .get("/repos/Codertocat/Hello-World/git/ref/heads%2Fmaster")
+    .reply(200, { object: { sha: "base0" } });
+  const ref = `/repos/Codertocat/Hello-World/git/ref/heads%2F${branch.replace("/", "%2F")}`;
+  if (head) {
+    nock(API)
+      .get(ref)
+      .reply(200, { object: { sha: head.sha } });
+    nock(API)
+      .get(`/repos/Codertocat/Hello-World/git/commits/${head.sha}`)
+      .reply(200, {
+        message: head.message,
+        tree: { sha: head.tree ?? "oldtree" },
+        parents: (head.parents ?? ["base0"]).map((sha) => ({ sha })),
+      });
+  } else nock(API).get(ref).reply(404, { message: "Not Found" });
   nock(API)
     .post("/repos/Codertocat/Hello-World/git/trees", (b) => {
       seen.tree = b;
       return true;
     })
     .reply(201, { sha: "tree1" });
-  nock(API)
-    .post("/repos/Codertocat/Hello-World/git/commits", (b) => {
-      seen.commit = b;
-      return true;
-    })
-    .reply(201, { sha: "commit1" });
+  if (commits > 0)
+    nock(API)
+      .post("/repos/Codertocat/Hello-World/git/commits", (b) => {
+        seen.commit = b;
+        return true;
+      })
+      .times(commits)
+      .reply(201, { sha: "commit1" });
 }
 
 describe("the App's reconcile, against GitHub's API (nock)", () => {
@@ -203,7 +242,7 @@ describe("the App's reconcile, against GitHub's API (nock)", () => {
       .reply(200, []);
     await app().receive({ id: "1", name: "push", payload: pushPayload() as never });
     expect(seen.tree).toEqual({
-      base_tree: "base0",
+      base_tree: "tree0",
       tree: [
         {
           path: "apps/d.yaml",
@@ -237,24 +276,23 @@ describe("the App's reconcile, against GitHub's API (nock)", () => {
 
   it("a changed recommendation updates the branch and the PR, never a second PR", async () => {
     mockReads([prNode(12, `b\n${renderMetadata(meta("650m"), KEY)}`)]);
-    const seen = {};
-    mockCommit(seen);
+    const seen: { commit?: { parents: string[] } } = {};
+    mockCommit(seen as never, "governor/cpu", {
+      sha: "old1",
+      message: "Tune cpu: 500m -> 650m\n\nGovernor-Lever: cpu\nGovernor-Decision: old\n",
+    });
+    // Compare-and-swap: the new commit follows the head Governor read, and the update is not forced.
     nock(API)
-      .post("/repos/Codertocat/Hello-World/git/refs")
-      .reply(422, { message: "Reference already exists" });
-    nock(API)
-      .get("/repos/Codertocat/Hello-World/git/ref/heads%2Fgovernor%2Fcpu")
-      .reply(200, { object: { sha: "old1" } });
-    nock(API)
-      .get("/repos/Codertocat/Hello-World/git/commits/old1")
-      .reply(200, { message: "Tune cpu: 500m -> 650m\n\nGovernor-Lever: cpu\nGovernor-Decision: old\n" });
-    nock(API)
-      .patch("/repos/Codertocat/Hello-World/git/refs/heads%2Fgovernor%2Fcpu", { sha: "commit1", force: true })
+      .patch("/repos/Codertocat/Hello-World/git/refs/heads%2Fgovernor%2Fcpu", {
+        sha: "commit1",
+        force: false,
+      })
       .reply(200, {});
     nock(API)
       .patch("/repos/Codertocat/Hello-World/pulls/12", (b) => b.title === "Tune cpu: 500m → 690m")
       .reply(200, {});
     await app().receive({ id: "3", name: "push", payload: pushPayload() as never });
+    expect(seen.commit?.parents).toEqual(["old1"]);
   });
 
   it("a recommendation that no longer holds closes the PR with the reason", async () => {
@@ -293,16 +331,7 @@ describe("the App's reconcile, against GitHub's API (nock)", () => {
 
   it("never touches a person's branch of the same name", async () => {
     mockReads();
-    mockCommit({});
-    nock(API)
-      .post("/repos/Codertocat/Hello-World/git/refs")
-      .reply(422, { message: "Reference already exists" });
-    nock(API)
-      .get("/repos/Codertocat/Hello-World/git/ref/heads%2Fgovernor%2Fcpu")
-      .reply(200, { object: { sha: "human1" } });
-    nock(API)
-      .get("/repos/Codertocat/Hello-World/git/commits/human1")
-      .reply(200, { message: "my own experiment" });
+    mockCommit({}, "governor/cpu", { sha: "human1", message: "my own experiment" }, 0);
     await app().receive({ id: "6", name: "push", payload: pushPayload() as never });
   });
 
@@ -343,20 +372,17 @@ describe("restart safety", () => {
       .post("/repos/Codertocat/Hello-World/pulls")
       .replyWithError("socket hang up (the App was killed)");
     await app().receive({ id: "r1", name: "push", payload: pushPayload() as never });
+    expect(dashboard.body).toContain("## ⚠️ Not done this tick\n\n- cpu: socket hang up (the App was killed)");
     // Tick 2: no PR in the snapshot; the branch is Governor's, so it is adopted and the PR opened once.
     mockReads([], CONFIG, DEPLOYMENT, dashboard.body);
-    mockCommit({});
-    nock(API)
-      .post("/repos/Codertocat/Hello-World/git/refs")
-      .reply(422, { message: "Reference already exists" });
-    nock(API)
-      .get("/repos/Codertocat/Hello-World/git/ref/heads%2Fgovernor%2Fcpu")
-      .reply(200, { object: { sha: "commit1" } });
-    nock(API).get("/repos/Codertocat/Hello-World/git/commits/commit1").reply(200, {
-      message: "Tune cpu: 500m -> 690m\n\nGovernor-Lever: cpu\nGovernor-Decision: 20261123T100000Z-cpu\n",
-    });
-    nock(API).patch("/repos/Codertocat/Hello-World/git/refs/heads%2Fgovernor%2Fcpu").reply(200, {});
+    // The branch already holds exactly this edit on this base: it is adopted as it is, no new commit.
+    const message =
+      "Tune cpu: 500m -> 690m\n\nGovernor-Lever: cpu\nGovernor-Decision: 20261123T100000Z-cpu\n";
+    mockCommit({}, "governor/cpu", { sha: "commit1", message, tree: "tree1" }, 0);
     nock(API).post("/repos/Codertocat/Hello-World/pulls").once().reply(201, { number: 40 });
+    nock(API)
+      .patch("/repos/Codertocat/Hello-World/issues/1", (b: { body: string }) => !b.body.includes("Not done"))
+      .reply(200, {});
     nock(API).post("/repos/Codertocat/Hello-World/issues/40/labels").reply(200, []);
     await app().receive({ id: "r2", name: "push", payload: pushPayload() as never });
   });
@@ -405,7 +431,7 @@ describe("the watch after merge", () => {
   it("fail: a revert PR restoring the exact original value, and a comment on the change", async () => {
     mockReads(merged(), CONFIG, HEAD);
     const seen: { tree?: { tree: Array<{ content: string }> }; commit?: { message: string } } = {};
-    mockCommit(seen as never);
+    mockCommit(seen as never, "governor/revert-cpu");
     nock(API)
       .post("/repos/Codertocat/Hello-World/git/refs", {
         ref: "refs/heads/governor/revert-cpu",
@@ -475,7 +501,7 @@ describe("the watch after merge", () => {
     const appliedRecently = Date.parse("2026-11-23T09:45:00Z");
     const breach: Other = (q, t) => (q.includes("throttled") ? (t >= appliedRecently ? 0.5 : 0.01) : 0);
     mockReads(mergedRecently, CONFIG, HEAD);
-    mockCommit({});
+    mockCommit({}, "governor/revert-cpu");
     nock(API)
       .post("/repos/Codertocat/Hello-World/git/refs", {
         ref: "refs/heads/governor/revert-cpu",

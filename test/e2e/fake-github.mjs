@@ -4,7 +4,7 @@
 // "PAUSED <n>" when it holds back the n-th write (set with POST /_control {"pauseAtWrite": n}).
 // Other faults, set with POST /_control (each one-shot):
 //   {"issue502": true}: the next POST /issues creates the issue, then answers 502 (as GitHub can);
-//   {"barrier": {"on": "<key>", "count": n}}: requests with that key are held until n have come
+//   {"barriers": [{"on": "<key>", "count": n}]}: requests with that key are held until n have come
 //     (or 10 s passed), then all go on at once: two processes reach that point together;
 //   {"hooks": [{"on": "<key>", "when": "before"|"after", "commit": {ref, path, text, message}}]}:
 //     a person's commit on a branch, just before or after that request is served.
@@ -37,7 +37,7 @@ const save = (s) => writeFileSync(statePath, JSON.stringify(s, null, 1));
 let pauseAtWrite = 0;
 let writes = 0;
 let issue502 = false;
-let barrier;
+let barriers = [];
 let hooks = [];
 const served = [];
 
@@ -297,14 +297,14 @@ function runHooks(key, when) {
   for (const h of due) personCommit(h.commit);
 }
 
-/** Holds a request at the barrier until `count` requests with its key arrived (or 10 s passed). */
+/** Holds a request at its barrier until `count` requests with its key arrived (or 10 s passed). */
 function atBarrier(key) {
-  if (!barrier || barrier.on !== key) return Promise.resolve();
-  const b = barrier;
+  const b = barriers.find((x) => x.on === key);
+  if (!b) return Promise.resolve();
   return new Promise((resolve) => {
     b.waiting.push(resolve);
     const release = () => {
-      if (barrier === b) barrier = undefined;
+      barriers = barriers.filter((x) => x !== b);
       clearTimeout(b.timer);
       for (const r of b.waiting.splice(0)) r();
     };
@@ -324,7 +324,7 @@ const server = createServer((req, res) => {
       pauseAtWrite = body.pauseAtWrite ?? 0;
       writes = 0;
       issue502 = body.issue502 ?? false;
-      barrier = body.barrier ? { ...body.barrier, waiting: [] } : undefined;
+      barriers = (body.barriers ?? []).map((b) => ({ ...b, waiting: [] }));
       hooks = body.hooks ?? [];
       res.end("{}");
       return;
