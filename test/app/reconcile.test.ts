@@ -568,6 +568,66 @@ describe("the watch after merge", () => {
   });
 });
 
+describe("the repository's revert cap in the App's watch", () => {
+  const LEVERS = ["c1", "c2", "c3", "c4"];
+  const config = `version: 1\nlevers:\n${LEVERS.map(
+    (c) =>
+      `  - id: ${c}\n    policy: k8s-cpu-request\n    target: {file: apps/d.yaml, kind: Deployment, name: d, container: ${c}, field: resources.requests.cpu}\n    selector: '{pod=~"d-.*", container="${c}"}'\n    bounds: {min: 100m, max: "4"}\n`,
+  ).join("")}`;
+  const deployment = `kind: Deployment\nmetadata: {name: d}\nspec:\n  template:\n    spec:\n      containers:\n${LEVERS.map(
+    (c) => `        - name: ${c}\n          resources:\n            requests:\n              cpu: 690m\n`,
+  ).join("")}`;
+  const MERGED = "2026-11-23T08:00:00Z";
+  const APPLIED = Date.parse(MERGED) + 5 * 60_000;
+  const merged = LEVERS.map((c, i) => ({
+    ...prNode(
+      11 + i,
+      `b\n${renderMetadata({ ...meta("690m"), lever: c, decision: `old-${c}` }, KEY)}`,
+      "MERGED",
+      MERGED,
+    ),
+    headRefName: `governor/${c}`,
+  }));
+  const breach: Other = (q, t) => (q.includes("throttled") ? (t >= APPLIED ? 0.5 : 0.01) : 0);
+
+  it("four levers breached in one hour: three reverts are opened, the fourth is reported as capped, with the reason", async () => {
+    mockReads(merged, config, deployment);
+    const reverted: string[] = [];
+    for (const [i, c] of LEVERS.slice(0, 3).entries()) {
+      mockCommit({}, `governor/revert-${c}`);
+      nock(API)
+        .post("/repos/Codertocat/Hello-World/git/refs", {
+          ref: `refs/heads/governor/revert-${c}`,
+          sha: "commit1",
+        })
+        .reply(201, {});
+      nock(API)
+        .post("/repos/Codertocat/Hello-World/pulls", (b: { head: string }) => {
+          reverted.push(b.head);
+          return b.head === `governor/revert-${c}`;
+        })
+        .reply(201, { number: 21 + i });
+      nock(API)
+        .post(`/repos/Codertocat/Hello-World/issues/${21 + i}/labels`)
+        .reply(200, []);
+      replied(11 + i, (b) => b.startsWith("❌ **Guardrail breached.**") && b.endsWith(`See #${21 + i}.`));
+    }
+    replied(
+      14,
+      (b) =>
+        b.startsWith("❌ **Guardrail breached.**") &&
+        b.endsWith(
+          "No revert: 3 reverts in the last hour already (at most 3); a metrics problem is more likely — a person decides. The lever holds.",
+        ),
+    );
+    nock(API)
+      .post("/repos/Codertocat/Hello-World/issues/14/labels", { labels: ["governor:needs-human"] })
+      .reply(200, []);
+    await app(0.6, breach).receive({ id: "cap1", name: "push", payload: pushPayload() as never });
+    expect(reverted).toEqual(["governor/revert-c1", "governor/revert-c2", "governor/revert-c3"]);
+  });
+});
+
 /** The issue_comment.created example, adapted: the comment's text, the issue as a Governor PR or the dashboard. */
 function commentPayload(body: string, on: "pr" | "dashboard", issueBody = "") {
   const example = (examples as unknown as Array<{ name: string; examples: Array<Record<string, unknown>> }>)

@@ -55,6 +55,8 @@ describe("within one App process, reconciles of one repository", () => {
     const s = readState(state);
     expect(s.pulls.filter((p) => p.state === "open")).toHaveLength(1);
     expect(dashboards(s)).toHaveLength(1);
-    expect(dashboards(s)[0]?.body).toContain("## Holds\n\n- the repository: freeze week (since 2026-11-23T10:00:00Z)");
+    expect(dashboards(s)[0]?.body).toContain(
+      "## Holds\n\n- the repository: freeze week (since 2026-11-23T10:00:00Z)",
+    );
   }, 60_000);
 });
