@@ -62,13 +62,17 @@ async function currentBase(
   return ok({ oid, tree: commit.data.tree.sha });
 }
 
-/** The branch's head commit: whether Governor made it (its trailers), its tree and its parents. */
+/** The branch's head commit: whether Governor made it (its trailers), its tree and its parents; undefined when there is no such branch. */
 async function readHead(octokit: Octokit, ref: RepoRef, branch: string) {
-  const existing = await octokit.request("GET /repos/{owner}/{repo}/git/ref/{ref}", {
-    ...ref,
-    ref: `heads/${branch}`,
-  });
-  const sha = existing.data.object.sha;
+  let sha: string;
+  try {
+    sha = (
+      await octokit.request("GET /repos/{owner}/{repo}/git/ref/{ref}", { ...ref, ref: `heads/${branch}` })
+    ).data.object.sha;
+  } catch (e) {
+    if ((e as { status?: unknown }).status === 404) return undefined;
+    throw e;
+  }
   const head = await octokit.request("GET /repos/{owner}/{repo}/git/commits/{commit_sha}", {
     ...ref,
     commit_sha: sha,
@@ -121,19 +125,26 @@ export async function pushBranch(
           parents,
         })
       ).data.sha;
-    const first = await commit([base.value.oid]);
-    try {
-      await octokit.request("POST /repos/{owner}/{repo}/git/refs", {
-        ...ref,
-        ref: `refs/heads/${branch}`,
-        sha: first,
-      });
-      return ok(first);
-    } catch (e) {
-      if (!is422(e, /Reference already exists/i)) throw e;
+    let head = await readHead(octokit, ref, branch);
+    if (!head) {
+      const first = await commit([base.value.oid]);
+      try {
+        await octokit.request("POST /repos/{owner}/{repo}/git/refs", {
+          ...ref,
+          ref: `refs/heads/${branch}`,
+          sha: first,
+        });
+        return ok(first);
+      } catch (e) {
+        if (!is422(e, /Reference already exists/i)) throw e;
+        head = await readHead(octokit, ref, branch); // created in between: by a retried request, or a replica
+      }
     }
     for (const attempt of [1, 2]) {
-      const head = await readHead(octokit, ref, branch);
+      if (!head)
+        return err({
+          message: `branch ${branch} was deleted while Governor updated it; the next tick tries again`,
+        });
       if (!head.governors)
         return err({
           status: 422,
@@ -156,6 +167,7 @@ export async function pushBranch(
       } catch (e) {
         if (!is422(e, /not a fast forward/i)) throw e;
       }
+      head = await readHead(octokit, ref, branch); // someone moved it since it was read: read it once more
     }
     return err({
       status: 422,
