@@ -1,8 +1,19 @@
 import type { ProbotOctokit } from "probot";
-import { closeIssue, createIssue, listDashboards, updateIssue } from "../adapters/github/dashboard-issue.js";
+import {
+  closeIssue,
+  createIssue,
+  listDashboards,
+  readIssue,
+  updateIssue,
+} from "../adapters/github/dashboard-issue.js";
 import type { RepoRef } from "../adapters/github/snapshot.js";
 import type { GitHubProblem } from "../adapters/github/writes.js";
-import { DASHBOARD_LABEL, DASHBOARD_TITLE, type DashboardState } from "../core/reconcile/dashboard.js";
+import {
+  DASHBOARD_LABEL,
+  DASHBOARD_TITLE,
+  type DashboardState,
+  readDashboardState,
+} from "../core/reconcile/dashboard.js";
 import {
   type FoundDashboard,
   type IssueText,
@@ -62,8 +73,15 @@ export async function writeDashboard(
     const closed = await closeIssue(octokit, ref, d.number, supersededNote(kept.number));
     if (!closed.ok) return closed.error;
   }
-  const body = render(merged);
+  let body = render(merged);
   if (kept.body === body) return undefined;
+  // Read it again just before writing: another replica may have recorded a hold since this tick
+  // read it. Holds, resumes and rejections are events, so their union loses none of them.
+  const fresh = await readIssue(octokit, ref, kept.number);
+  if (fresh.ok && fresh.value) {
+    body = render(mergeStates(merged, readDashboardState(fresh.value.body, key).state));
+    if (fresh.value.body === body) return undefined;
+  }
   const updated = await updateIssue(octokit, ref, kept.number, body);
   return updated.ok ? undefined : updated.error;
 }

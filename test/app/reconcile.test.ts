@@ -4,6 +4,8 @@ import { Probot, ProbotOctokit } from "probot";
 import { describe, expect, it } from "vitest";
 import { governorApp } from "../../src/app/app.js";
 import { type PrMetadata, parseMetadata, renderMetadata } from "../../src/core/pr/metadata.js";
+import { renderSignedBlock } from "../../src/core/pr/signed-block.js";
+import { readDashboardState } from "../../src/core/reconcile/dashboard.js";
 import type { RangeQuery, SignalData, SignalSource } from "../../src/core/signals/source.js";
 import { CONFIG, DEPLOYMENT } from "../helpers/app-repo.js";
 import { nock, strictHttp } from "../helpers/http-mock.js";
@@ -381,6 +383,9 @@ describe("restart safety", () => {
     mockCommit({}, "governor/cpu", { sha: "commit1", message, tree: "tree1" }, 0);
     nock(API).post("/repos/Codertocat/Hello-World/pulls").once().reply(201, { number: 40 });
     nock(API)
+      .get("/repos/Codertocat/Hello-World/issues/1")
+      .reply(200, () => ({ number: 1, state: "open", body: dashboard.body }));
+    nock(API)
       .patch("/repos/Codertocat/Hello-World/issues/1", (b: { body: string }) => !b.body.includes("Not done"))
       .reply(200, {});
     nock(API).post("/repos/Codertocat/Hello-World/issues/40/labels").reply(200, []);
@@ -565,6 +570,30 @@ describe("the watch after merge", () => {
       .post("/repos/Codertocat/Hello-World/issues/12/labels", { labels: ["governor:verified"] })
       .reply(200, []);
     await app(0.6, throttling(0.02)).receive({ id: "w6", name: "push", payload: pushPayload() as never });
+  });
+});
+
+describe("the dashboard written by two replicas", () => {
+  it("a hold another replica recorded after this tick read the dashboard is kept when this tick rewrites it", async () => {
+    const signed = (holds: unknown[]) =>
+      `<!-- governor:dashboard -->\nold\n${renderSignedBlock("state", { v: 1, holds, resumes: [], rejections: [] }, KEY)}\n`;
+    // This tick read the dashboard without a hold...
+    mockReads([], CONFIG.replace("policy: k8s-cpu-request", "policy: nope"), DEPLOYMENT, signed([]));
+    // ...and the other replica's hold is there when it comes to write.
+    const hold = { scope: { kind: "repo" }, reason: "incident 42", since: NOW - 60_000, by: "octocat" };
+    nock(API)
+      .get("/repos/Codertocat/Hello-World/issues/1")
+      .reply(200, { number: 1, state: "open", body: signed([hold]) });
+    const written: { body?: string } = {};
+    nock(API)
+      .patch("/repos/Codertocat/Hello-World/issues/1", (b: { body: string }) => {
+        written.body = b.body;
+        return true;
+      })
+      .reply(200, {});
+    await app().receive({ id: "d1", name: "push", payload: pushPayload() as never });
+    expect(written.body).toContain("## ❌ Configuration errors");
+    expect(readDashboardState(written.body, KEY).state.holds).toEqual([hold]);
   });
 });
 

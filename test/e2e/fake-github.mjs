@@ -266,6 +266,10 @@ function handle(method, url, body) {
     return [200, query.get("direction") === "desc" ? list.reverse() : list];
   }
   m = /^\/issues\/(\d+)$/.exec(path);
+  if (method === "GET" && m) {
+    const issue = s.issues.find((i) => i.number === Number(m[1]));
+    return issue ? [200, issue] : [404, { message: "Not Found" }];
+  }
   if (method === "PATCH" && m) {
     Object.assign(
       s.issues.find((i) => i.number === Number(m[1])),

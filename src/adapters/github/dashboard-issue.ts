@@ -51,6 +51,25 @@ export async function createIssue(
   }
 }
 
+/** One issue's body as it is now; undefined when it was closed or deleted meanwhile. */
+export async function readIssue(
+  octokit: Octokit,
+  ref: RepoRef,
+  number: number,
+): Promise<Result<IssueText | undefined, GitHubProblem>> {
+  try {
+    const got = await octokit.request("GET /repos/{owner}/{repo}/issues/{issue_number}", {
+      ...ref,
+      issue_number: number,
+    });
+    return ok(got.data.state === "open" ? { number, body: got.data.body ?? "" } : undefined);
+  } catch (e) {
+    if ((e as { status?: unknown }).status === 404 || (e as { status?: unknown }).status === 410)
+      return ok(undefined);
+    return err(githubProblem(e));
+  }
+}
+
 export async function updateIssue(
   octokit: Octokit,
   ref: RepoRef,
