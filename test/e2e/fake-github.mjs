@@ -187,9 +187,11 @@ function handle(method, url, body) {
     ];
   m = /^\/contents\/(.+)$/.exec(path);
   if (method === "GET" && m) {
-    const text = tryGit(["show", `${query.get("ref") ?? "main"}:${m[1]}`]);
-    if (text === undefined) return [404, { message: "Not Found" }];
-    return [200, { type: "file", encoding: "base64", content: Buffer.from(`${text}\n`).toString("base64") }];
+    const at = `${query.get("ref") ?? "main"}:${m[1]}`;
+    const sha = tryGit(["rev-parse", "--verify", "-q", at]);
+    if (sha === undefined) return [404, { message: "Not Found" }];
+    const content = Buffer.from(git(["cat-file", "blob", sha])).toString("base64");
+    return [200, { type: "file", sha, encoding: "base64", content }];
   }
   if (method === "POST" && path === "/pulls") {
     if (s.pulls.some((p) => p.head === body.head && p.state === "open"))

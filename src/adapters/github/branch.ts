@@ -17,13 +17,12 @@ const is422 = (e: unknown, what: RegExp) =>
   (e as { status?: unknown }).status === 422 && what.test(githubProblem(e).message);
 const short = (sha: string) => sha.slice(0, 7);
 
-async function fileAt(octokit: Octokit, ref: RepoRef, path: string, at: string): Promise<string | undefined> {
+/** The blob the file is at `at` (its sha, which the contents API gives for files of any size), or undefined. */
+async function blobAt(octokit: Octokit, ref: RepoRef, path: string, at: string): Promise<string | undefined> {
   try {
     const got = await octokit.request("GET /repos/{owner}/{repo}/contents/{path}", { ...ref, path, ref: at });
-    const data = got.data as { content?: unknown };
-    return typeof data.content === "string"
-      ? Buffer.from(data.content, "base64").toString("utf8")
-      : undefined;
+    const data = got.data as { sha?: unknown };
+    return typeof data.sha === "string" ? data.sha : undefined;
   } catch (e) {
     if ((e as { status?: unknown }).status === 404) return undefined;
     throw e;
@@ -48,10 +47,10 @@ async function currentBase(
   const oid = head.data.object.sha;
   if (oid === base.oid) return ok({ oid, tree: base.tree });
   const [then, now] = await Promise.all([
-    fileAt(octokit, ref, path, base.oid),
-    fileAt(octokit, ref, path, oid),
+    blobAt(octokit, ref, path, base.oid),
+    blobAt(octokit, ref, path, oid),
   ]);
-  if (then !== now)
+  if (then === undefined || then !== now)
     return err({
       message: `${base.name} moved while Governor worked (from ${short(base.oid)} to ${short(oid)}) and ${path} changed there: nothing was pushed; the next tick decides on the new content`,
     });
