@@ -49,6 +49,35 @@ describe("two App processes reconcile one repository at the same moment", () => 
     expect(summary(await startApp(gh.url).done)).toEqual({ actions: [], failures: [] });
     expect(dashboards(readState(state)).filter((i) => i.state === "open")).toHaveLength(1);
   }, 60_000);
+
+  it("both update the same branch at once: one update lands, the other re-reads and builds on it; nothing is forced", async () => {
+    const { bare, state } = bareRepo();
+    const gh = await fakeGitHub(bare, state);
+    expect(summary(await startApp(gh.url).done).failures).toEqual([]); // the PR for 690m
+    await gh.control({
+      barriers: [
+        { on: "graphql:governorSnapshot", count: 2 },
+        { on: "PATCH /git/refs/heads/governor/cpu", count: 2 },
+      ],
+    });
+    // Two replicas that read usage a moment apart recommend different values: their commits differ.
+    const [a, b] = await Promise.all([
+      startApp(gh.url, { usage: 0.62 }).done,
+      startApp(gh.url, { usage: 0.64 }).done,
+    ]);
+    expect([summary(a), summary(b)]).toEqual([
+      { actions: ["update"], failures: [] },
+      { actions: ["update"], failures: [] },
+    ]);
+    const patches = (await gh.log()).filter((r) => r.key === "PATCH /git/refs/heads/governor/cpu");
+    expect(patches.map((r) => r.status).sort()).toEqual([200, 200, 422]); // the 422 was retried once, on the new head
+    const history = gitIn(bare, "log", "--format=%s", "main..governor/cpu").split("\n");
+    expect(history).toHaveLength(3);
+    expect(history[2]).toBe("Tune cpu: 500m -> 690m");
+    expect(history.slice(0, 2).sort()).toEqual(["Tune cpu: 500m -> 713m", "Tune cpu: 500m -> 736m"]);
+    expect(gitIn(bare, "log", "--merges", "--format=%H", "main..governor/cpu")).toBe("");
+    expect(openPulls(state)).toHaveLength(1);
+  }, 60_000);
 });
 
 describe("a dashboard create answered 502 after GitHub created it", () => {

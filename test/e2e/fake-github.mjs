@@ -185,6 +185,20 @@ function handle(method, url, body) {
           .map((sha) => ({ sha })),
       },
     ];
+  m = /^\/compare\/([0-9a-f]+)\.\.\.([0-9a-f]+)$/.exec(path);
+  if (method === "GET" && m) {
+    const [, base, head] = m;
+    const ancestor = (a, b) => tryGit(["merge-base", "--is-ancestor", a, b]) !== undefined;
+    const status =
+      base === head
+        ? "identical"
+        : ancestor(base, head)
+          ? "ahead"
+          : ancestor(head, base)
+            ? "behind"
+            : "diverged";
+    return [200, { status }];
+  }
   m = /^\/contents\/(.+)$/.exec(path);
   if (method === "GET" && m) {
     const at = `${query.get("ref") ?? "main"}:${m[1]}`;

@@ -85,6 +85,16 @@ async function readHead(octokit: Octokit, ref: RepoRef, branch: string) {
   };
 }
 
+/** Whether `ancestor` is in the history of `head` (then a new commit on `head` needs no second parent). */
+async function contains(octokit: Octokit, ref: RepoRef, head: string, ancestor: string): Promise<boolean> {
+  const compared = await octokit.request("GET /repos/{owner}/{repo}/compare/{basehead}", {
+    ...ref,
+    basehead: `${ancestor}...${head}`,
+    per_page: 1,
+  });
+  return compared.data.status === "ahead" || compared.data.status === "identical";
+}
+
 /**
  * Puts the lever's edit on `branch` through the Git Data API, no clone. A new branch gets one
  * commit on the default branch's head. An existing branch is only ever moved forward: its new
@@ -152,7 +162,8 @@ export async function pushBranch(
               ? `branch ${branch} exists and is not Governor's: Governor never touches a person's branch; rename or delete it`
               : `branch ${branch} was pushed to by someone else (commit ${short(head.sha)}) while Governor updated it: it was not overwritten and this lever waits; close its PR and delete the branch to let Governor propose again`,
         });
-      const onBase = head.parents.includes(base.value.oid);
+      const onBase =
+        head.parents.includes(base.value.oid) || (await contains(octokit, ref, head.sha, base.value.oid));
       if (onBase && head.tree === tree) return ok(head.sha); // already there (a retry, a restart, another replica)
       const next = await commit(onBase ? [head.sha] : [head.sha, base.value.oid]);
       try {
