@@ -46,7 +46,7 @@ const server = createServer((req, res) => {
       return json(200, {
         data: {
           repository: {
-            defaultBranchRef: { name: "main", target: { oid: "head" } },
+            defaultBranchRef: { name: "main", target: { oid: "head", tree: { oid: "tree" } } },
             config: { text: config, byteSize: config.length, isBinary: false },
             policies: null,
             dashboard: { nodes: dashboard ? [{ number: 1, body: dashboard }] : [] },
@@ -64,6 +64,8 @@ const server = createServer((req, res) => {
       }));
       return json(200, { data: { repository: { d0: { entries } } } });
     }
+    if (req.url?.includes("/issues?") && req.method === "GET")
+      return json(200, dashboard ? [{ number: 1, body: dashboard }] : []);
     if (req.url?.endsWith("/issues") && req.method === "POST") {
       dashboard = (JSON.parse(body) as { body: string }).body;
       return json(201, { number: 1 });

@@ -6,6 +6,7 @@ import { type Endpoint, type ReconcileResult, reconcileRepository } from "../rec
 import { createMetrics, type Metrics } from "../telemetry/metrics.js";
 import { onComment } from "./commands.js";
 import { telemetryHandler } from "./http.js";
+import { RepoLock } from "./repo-lock.js";
 import { type ScheduleOptions, startSchedule } from "./schedule.js";
 
 export interface AppDeps {
@@ -28,16 +29,31 @@ export interface AppDeps {
 type Octokit = Context["octokit"];
 type Log = Context["log"];
 
+/** One reconcile per repository at a time in this process; see repo-lock.ts for why calls are coalesced. */
+const locks = new RepoLock<Command, ReconcileResult | undefined>();
+
 /**
- * One reconcile of one repository, with its metrics and logs (each decision line carries its id).
- * Never throws: a failing repository is logged and counted, and the others go on.
+ * One reconcile of one repository, with its metrics and logs (each decision line carries its id),
+ * never beside another of the same repository in this process. Never throws: a failing
+ * repository is logged and counted, and the others go on.
  */
-export async function reconcileAndRecord(
+export function reconcileAndRecord(
   octokit: Octokit,
   repo: { owner: string; repo: string },
   log: Log,
   deps: AppDeps & { metrics: Metrics },
   command?: Command,
+): Promise<ReconcileResult | undefined> {
+  const key = `${repo.owner}/${repo.repo}`.toLowerCase();
+  return locks.run(key, command, (commands) => reconcileOnce(octokit, repo, log, deps, commands));
+}
+
+async function reconcileOnce(
+  octokit: Octokit,
+  repo: { owner: string; repo: string },
+  log: Log,
+  deps: AppDeps & { metrics: Metrics },
+  command: readonly Command[],
 ): Promise<ReconcileResult | undefined> {
   const { metrics } = deps;
   const where = `${repo.owner}/${repo.repo}`;

@@ -1,7 +1,8 @@
 import type { ProbotOctokit } from "probot";
+import { type BranchBase, pushBranch } from "../adapters/github/branch.js";
 import type { RepoRef } from "../adapters/github/snapshot.js";
 import { successTimes } from "../adapters/github/statuses.js";
-import { commentAndLabel, type GitHubProblem, openPull, pushBranch } from "../adapters/github/writes.js";
+import { commentAndLabel, type GitHubProblem, openPull } from "../adapters/github/writes.js";
 import type { ResolvedLever } from "../core/config/check-levers.js";
 import type { RepoConfig } from "../core/config/repo-schema.js";
 import { scoped } from "../core/engine/hypothesis.js";
@@ -9,7 +10,13 @@ import type { PlanInput } from "../core/engine/plan.js";
 import { watchPlan } from "../core/engine/watch.js";
 import { parseMetadata } from "../core/pr/metadata.js";
 import { type ChangeRequest, type GovernedRequest, LABEL } from "../core/reconcile/change-requests.js";
-import { dueWatches, type WatchAction, watchAction } from "../core/reconcile/watch-actions.js";
+import {
+  capReverts,
+  dueWatches,
+  revertTimes,
+  type WatchAction,
+  watchAction,
+} from "../core/reconcile/watch-actions.js";
 import { parseDuration } from "../core/units/duration.js";
 import { magnitude } from "../core/values/arith.js";
 import { parseValue } from "../core/values/value.js";
@@ -47,14 +54,13 @@ export async function watchMergedChanges(
       ),
     );
   }
-  return actions;
+  return capReverts(actions, revertTimes(governed), deps.now);
 }
 
 export async function executeWatch(
   octokit: Octokit,
   ref: RepoRef,
-  base: string,
-  baseOid: string,
+  base: BranchBase,
   action: WatchAction,
   autoMergeReverts: boolean,
 ): Promise<GitHubProblem | undefined> {
@@ -67,11 +73,12 @@ export async function executeWatch(
     case "inconclusive":
       return done(await commentAndLabel(octokit, ref, action.number, action.comment, [LABEL.inconclusive]));
     case "cannot-revert":
+    case "capped":
       return done(await commentAndLabel(octokit, ref, action.number, action.comment, [LABEL.needsHuman]));
     case "revert": {
       const pushed = await pushBranch(octokit, ref, {
         branch: action.branch,
-        baseOid,
+        base,
         path: action.file,
         text: action.text,
         message: action.message,
@@ -79,7 +86,7 @@ export async function executeWatch(
       if (!pushed.ok) return pushed.error;
       const opened = await openPull(octokit, ref, {
         branch: action.branch,
-        base,
+        base: base.name,
         title: action.title,
         body: action.body,
         labels: [LABEL.governor, LABEL.revert],

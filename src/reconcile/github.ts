@@ -1,15 +1,14 @@
 import { dirname } from "node:path";
 import type { ProbotOctokit } from "probot";
 import { readBuiltinPolicies } from "../adapters/fs/read-repo-config.js";
+import { type BranchBase, pushBranch } from "../adapters/github/branch.js";
 import { type RepoRef, readFolders, readSnapshot } from "../adapters/github/snapshot.js";
 import {
   closePull,
   commentAndLabel,
   type GitHubProblem,
   openPull,
-  pushBranch,
   updatePull,
-  upsertIssue,
 } from "../adapters/github/writes.js";
 import { CONFIG_PATH, loadRepoConfig } from "../core/config/load-repo-config.js";
 import { type Diagnostic, formatDiagnostic } from "../core/diagnostics.js";
@@ -25,17 +24,16 @@ import { LABEL, ledgerFromChangeRequests } from "../core/reconcile/change-reques
 import {
   applyCommand,
   type Command,
-  DASHBOARD_LABEL,
-  DASHBOARD_TITLE,
   type DashboardInput,
-  readDashboardState,
   renderDashboard,
 } from "../core/reconcile/dashboard.js";
+import { pickDashboard } from "../core/reconcile/dashboard-issue.js";
 import type { WatchAction } from "../core/reconcile/watch-actions.js";
 import { type SignalRequest, signalRequests } from "../core/signals/requests.js";
 import type { SignalSource } from "../core/signals/source.js";
 import { parseDuration } from "../core/units/duration.js";
 import { collectSignals } from "./collect-signals.js";
+import { writeDashboard as putDashboard } from "./github-dashboard.js";
 import { appliedTimes, executeWatch, watchMergedChanges } from "./github-watch.js";
 
 type Octokit = InstanceType<typeof ProbotOctokit>;
@@ -82,29 +80,27 @@ export async function reconcileRepository(
   octokit: Octokit,
   ref: RepoRef,
   deps: ReconcileDeps,
-  command?: Command,
+  command?: Command | readonly Command[],
 ): Promise<ReconcileResult> {
   const empty = { decisions: [], actions: [], watches: [], failures: [], needsHuman: [] };
   const snapshot = await readSnapshot(octokit, ref);
   if (snapshot.config === undefined) return { ...empty, configErrors: [] }; // not opted in
-  const dash = readDashboardState(snapshot.dashboard?.body, deps.key);
-  const state = command ? applyCommand(dash.state, command, deps.now) : dash.state;
+  const dash = pickDashboard(snapshot.dashboards, deps.key);
+  // Commands (a coalesced batch, in order) are applied to the state before the evaluation.
+  const commands = command === undefined ? [] : Array.isArray(command) ? command : [command as Command];
+  const state = commands.reduce((s, c) => applyCommand(s, c, deps.now), dash.state);
+  const base: BranchBase = { name: snapshot.defaultBranch, oid: snapshot.oid, tree: snapshot.tree };
   const writeDashboard = async (
     input: Omit<DashboardInput, "state" | "tampered" | "watchWindowMs">,
     watchWindow: string,
   ) => {
     const window = parseDuration(watchWindow);
-    const body = renderDashboard(
-      { ...input, state, tampered: dash.tampered, watchWindowMs: window.ok ? window.value : 0 },
-      deps.key,
+    return putDashboard(octokit, ref, dash, state, deps.key, (s) =>
+      renderDashboard(
+        { ...input, state: s, tampered: dash.tampered, watchWindowMs: window.ok ? window.value : 0 },
+        deps.key,
+      ),
     );
-    if (snapshot.dashboard?.body === body) return undefined;
-    const written = await upsertIssue(octokit, ref, snapshot.dashboard?.number, {
-      title: DASHBOARD_TITLE,
-      body,
-      label: DASHBOARD_LABEL,
-    });
-    return written.ok ? undefined : written.error;
   };
   /** A config that cannot be acted on: nothing is proposed, and the errors go to the dashboard. */
   const refuse = async (configErrors: string[], watchWindow: string): Promise<ReconcileResult> => {
@@ -190,25 +186,25 @@ export async function reconcileRepository(
     if (!labelled.ok) failures.push({ action: { type: "dashboard", lever: "-" }, problem: labelled.error });
   }
   for (const action of actions) {
-    const problem = await execute(octokit, ref, snapshot.defaultBranch, snapshot.oid, action);
+    const problem = await execute(octokit, ref, base, action);
     if (problem) failures.push({ action, problem });
   }
   const watches = await watchMergedChanges(read.governed, levers, config, parsed, deps, endpoint, (g) =>
     appliedAt(g.request),
   );
   for (const action of watches) {
-    const problem = await executeWatch(
-      octokit,
-      ref,
-      snapshot.defaultBranch,
-      snapshot.oid,
-      action,
-      config.mode === "auto",
-    );
+    const problem = await executeWatch(octokit, ref, base, action, config.mode === "auto");
     if (problem) failures.push({ action, problem });
   }
   const dashboardProblem = await writeDashboard(
-    { configErrors: [], levers, decisions, ledger, holds: activeHolds(ledger, deps.now) },
+    {
+      configErrors: [],
+      levers,
+      decisions,
+      ledger,
+      holds: activeHolds(ledger, deps.now),
+      problems: failures.map((f) => `${f.action.lever}: ${f.problem.message}`),
+    },
     config.watch.window,
   );
   if (dashboardProblem)
@@ -227,8 +223,7 @@ export async function reconcileRepository(
 async function execute(
   octokit: Octokit,
   ref: RepoRef,
-  base: string,
-  baseOid: string,
+  base: BranchBase,
   action: Action,
 ): Promise<GitHubProblem | undefined> {
   if (action.type === "close") {
@@ -239,7 +234,7 @@ async function execute(
   if (!edit) return { message: "the decision carries no edit" };
   const pushed = await pushBranch(octokit, ref, {
     branch: action.branch,
-    baseOid,
+    base,
     path: edit.file,
     text: edit.after,
     message: commitMessage(action.decision),
@@ -251,7 +246,7 @@ async function execute(
   }
   const opened = await openPull(octokit, ref, {
     branch: action.branch,
-    base,
+    base: base.name,
     title: action.title,
     body: action.body,
     labels: action.labels,

@@ -4,6 +4,8 @@ import { Probot, ProbotOctokit } from "probot";
 import { describe, expect, it } from "vitest";
 import { governorApp } from "../../src/app/app.js";
 import { type PrMetadata, parseMetadata, renderMetadata } from "../../src/core/pr/metadata.js";
+import { renderSignedBlock } from "../../src/core/pr/signed-block.js";
+import { readDashboardState } from "../../src/core/reconcile/dashboard.js";
 import type { RangeQuery, SignalData, SignalSource } from "../../src/core/signals/source.js";
 import { CONFIG, DEPLOYMENT } from "../helpers/app-repo.js";
 import { nock, strictHttp } from "../helpers/http-mock.js";
@@ -113,6 +115,15 @@ function mockReads(
   existingDashboard?: string,
 ) {
   if (existingDashboard === undefined) {
+    // Looked up by its marker before it is created, and once more after.
+    const listed = {
+      labels: "governor:dashboard",
+      state: "open",
+      sort: "created",
+      direction: "asc",
+      per_page: 100,
+    };
+    nock(API).get("/repos/Codertocat/Hello-World/issues").query(listed).reply(200, []);
     nock(API)
       .post(
         "/repos/Codertocat/Hello-World/issues",
@@ -122,6 +133,10 @@ function mockReads(
         },
       )
       .reply(201, { number: 1 });
+    nock(API)
+      .get("/repos/Codertocat/Hello-World/issues")
+      .query(listed)
+      .reply(200, () => [{ number: 1, body: dashboard.body }]);
   }
   nock(API)
     .post("/app/installations/4242/access_tokens")
@@ -131,7 +146,7 @@ function mockReads(
     .reply(200, {
       data: {
         repository: {
-          defaultBranchRef: { name: "master", target: { oid: "base0" } },
+          defaultBranchRef: { name: "master", target: { oid: "base0", tree: { oid: "tree0" } } },
           config: { text: config, byteSize: config.length, isBinary: false },
           policies: null,
           pullRequests: { nodes: prs },
@@ -164,20 +179,46 @@ function mockReads(
     });
 }
 
-/** Tree + commit of the lever's edit; returns what the commit carried. */
-function mockCommit(seen: { tree?: unknown; commit?: { message: string } }) {
+/**
+ * The default branch read again (it has not moved), the tree and commit of the lever's edit, and
+ * the branch looked up (`branch`: its head commit, when it exists); returns what the commit carried.
+ */
+function mockCommit(
+  seen: { tree?: unknown; commit?: { message: string } },
+  branch = "governor/cpu",
+  head?: { sha: string; message: string; tree?: string; parents?: string[] },
+  commits = 1,
+) {
+  nock(API)
+    .get("/repos/Codertocat/Hello-World/git/ref/heads%2Fmaster")
+    .reply(200, { object: { sha: "base0" } });
+  const ref = `/repos/Codertocat/Hello-World/git/ref/heads%2F${branch.replace("/", "%2F")}`;
+  if (head) {
+    nock(API)
+      .get(ref)
+      .reply(200, { object: { sha: head.sha } });
+    nock(API)
+      .get(`/repos/Codertocat/Hello-World/git/commits/${head.sha}`)
+      .reply(200, {
+        message: head.message,
+        tree: { sha: head.tree ?? "oldtree" },
+        parents: (head.parents ?? ["base0"]).map((sha) => ({ sha })),
+      });
+  } else nock(API).get(ref).reply(404, { message: "Not Found" });
   nock(API)
     .post("/repos/Codertocat/Hello-World/git/trees", (b) => {
       seen.tree = b;
       return true;
     })
     .reply(201, { sha: "tree1" });
-  nock(API)
-    .post("/repos/Codertocat/Hello-World/git/commits", (b) => {
-      seen.commit = b;
-      return true;
-    })
-    .reply(201, { sha: "commit1" });
+  if (commits > 0)
+    nock(API)
+      .post("/repos/Codertocat/Hello-World/git/commits", (b) => {
+        seen.commit = b;
+        return true;
+      })
+      .times(commits)
+      .reply(201, { sha: "commit1" });
 }
 
 describe("the App's reconcile, against GitHub's API (nock)", () => {
@@ -203,7 +244,7 @@ describe("the App's reconcile, against GitHub's API (nock)", () => {
       .reply(200, []);
     await app().receive({ id: "1", name: "push", payload: pushPayload() as never });
     expect(seen.tree).toEqual({
-      base_tree: "base0",
+      base_tree: "tree0",
       tree: [
         {
           path: "apps/d.yaml",
@@ -237,24 +278,23 @@ describe("the App's reconcile, against GitHub's API (nock)", () => {
 
   it("a changed recommendation updates the branch and the PR, never a second PR", async () => {
     mockReads([prNode(12, `b\n${renderMetadata(meta("650m"), KEY)}`)]);
-    const seen = {};
-    mockCommit(seen);
+    const seen: { commit?: { parents: string[] } } = {};
+    mockCommit(seen as never, "governor/cpu", {
+      sha: "old1",
+      message: "Tune cpu: 500m -> 650m\n\nGovernor-Lever: cpu\nGovernor-Decision: old\n",
+    });
+    // Compare-and-swap: the new commit follows the head Governor read, and the update is not forced.
     nock(API)
-      .post("/repos/Codertocat/Hello-World/git/refs")
-      .reply(422, { message: "Reference already exists" });
-    nock(API)
-      .get("/repos/Codertocat/Hello-World/git/ref/heads%2Fgovernor%2Fcpu")
-      .reply(200, { object: { sha: "old1" } });
-    nock(API)
-      .get("/repos/Codertocat/Hello-World/git/commits/old1")
-      .reply(200, { message: "Tune cpu: 500m -> 650m\n\nGovernor-Lever: cpu\nGovernor-Decision: old\n" });
-    nock(API)
-      .patch("/repos/Codertocat/Hello-World/git/refs/heads%2Fgovernor%2Fcpu", { sha: "commit1", force: true })
+      .patch("/repos/Codertocat/Hello-World/git/refs/heads%2Fgovernor%2Fcpu", {
+        sha: "commit1",
+        force: false,
+      })
       .reply(200, {});
     nock(API)
       .patch("/repos/Codertocat/Hello-World/pulls/12", (b) => b.title === "Tune cpu: 500m → 690m")
       .reply(200, {});
     await app().receive({ id: "3", name: "push", payload: pushPayload() as never });
+    expect(seen.commit?.parents).toEqual(["old1"]);
   });
 
   it("a recommendation that no longer holds closes the PR with the reason", async () => {
@@ -293,16 +333,7 @@ describe("the App's reconcile, against GitHub's API (nock)", () => {
 
   it("never touches a person's branch of the same name", async () => {
     mockReads();
-    mockCommit({});
-    nock(API)
-      .post("/repos/Codertocat/Hello-World/git/refs")
-      .reply(422, { message: "Reference already exists" });
-    nock(API)
-      .get("/repos/Codertocat/Hello-World/git/ref/heads%2Fgovernor%2Fcpu")
-      .reply(200, { object: { sha: "human1" } });
-    nock(API)
-      .get("/repos/Codertocat/Hello-World/git/commits/human1")
-      .reply(200, { message: "my own experiment" });
+    mockCommit({}, "governor/cpu", { sha: "human1", message: "my own experiment" }, 0);
     await app().receive({ id: "6", name: "push", payload: pushPayload() as never });
   });
 
@@ -343,20 +374,20 @@ describe("restart safety", () => {
       .post("/repos/Codertocat/Hello-World/pulls")
       .replyWithError("socket hang up (the App was killed)");
     await app().receive({ id: "r1", name: "push", payload: pushPayload() as never });
+    expect(dashboard.body).toContain("## ⚠️ Not done this tick\n\n- cpu: socket hang up (the App was killed)");
     // Tick 2: no PR in the snapshot; the branch is Governor's, so it is adopted and the PR opened once.
     mockReads([], CONFIG, DEPLOYMENT, dashboard.body);
-    mockCommit({});
-    nock(API)
-      .post("/repos/Codertocat/Hello-World/git/refs")
-      .reply(422, { message: "Reference already exists" });
-    nock(API)
-      .get("/repos/Codertocat/Hello-World/git/ref/heads%2Fgovernor%2Fcpu")
-      .reply(200, { object: { sha: "commit1" } });
-    nock(API).get("/repos/Codertocat/Hello-World/git/commits/commit1").reply(200, {
-      message: "Tune cpu: 500m -> 690m\n\nGovernor-Lever: cpu\nGovernor-Decision: 20261123T100000Z-cpu\n",
-    });
-    nock(API).patch("/repos/Codertocat/Hello-World/git/refs/heads%2Fgovernor%2Fcpu").reply(200, {});
+    // The branch already holds exactly this edit on this base: it is adopted as it is, no new commit.
+    const message =
+      "Tune cpu: 500m -> 690m\n\nGovernor-Lever: cpu\nGovernor-Decision: 20261123T100000Z-cpu\n";
+    mockCommit({}, "governor/cpu", { sha: "commit1", message, tree: "tree1" }, 0);
     nock(API).post("/repos/Codertocat/Hello-World/pulls").once().reply(201, { number: 40 });
+    nock(API)
+      .get("/repos/Codertocat/Hello-World/issues/1")
+      .reply(200, () => ({ number: 1, state: "open", body: dashboard.body }));
+    nock(API)
+      .patch("/repos/Codertocat/Hello-World/issues/1", (b: { body: string }) => !b.body.includes("Not done"))
+      .reply(200, {});
     nock(API).post("/repos/Codertocat/Hello-World/issues/40/labels").reply(200, []);
     await app().receive({ id: "r2", name: "push", payload: pushPayload() as never });
   });
@@ -405,7 +436,7 @@ describe("the watch after merge", () => {
   it("fail: a revert PR restoring the exact original value, and a comment on the change", async () => {
     mockReads(merged(), CONFIG, HEAD);
     const seen: { tree?: { tree: Array<{ content: string }> }; commit?: { message: string } } = {};
-    mockCommit(seen as never);
+    mockCommit(seen as never, "governor/revert-cpu");
     nock(API)
       .post("/repos/Codertocat/Hello-World/git/refs", {
         ref: "refs/heads/governor/revert-cpu",
@@ -475,7 +506,7 @@ describe("the watch after merge", () => {
     const appliedRecently = Date.parse("2026-11-23T09:45:00Z");
     const breach: Other = (q, t) => (q.includes("throttled") ? (t >= appliedRecently ? 0.5 : 0.01) : 0);
     mockReads(mergedRecently, CONFIG, HEAD);
-    mockCommit({});
+    mockCommit({}, "governor/revert-cpu");
     nock(API)
       .post("/repos/Codertocat/Hello-World/git/refs", {
         ref: "refs/heads/governor/revert-cpu",
@@ -539,6 +570,90 @@ describe("the watch after merge", () => {
       .post("/repos/Codertocat/Hello-World/issues/12/labels", { labels: ["governor:verified"] })
       .reply(200, []);
     await app(0.6, throttling(0.02)).receive({ id: "w6", name: "push", payload: pushPayload() as never });
+  });
+});
+
+describe("the dashboard written by two replicas", () => {
+  it("a hold another replica recorded after this tick read the dashboard is kept when this tick rewrites it", async () => {
+    const signed = (holds: unknown[]) =>
+      `<!-- governor:dashboard -->\nold\n${renderSignedBlock("state", { v: 1, holds, resumes: [], rejections: [] }, KEY)}\n`;
+    // This tick read the dashboard without a hold...
+    mockReads([], CONFIG.replace("policy: k8s-cpu-request", "policy: nope"), DEPLOYMENT, signed([]));
+    // ...and the other replica's hold is there when it comes to write.
+    const hold = { scope: { kind: "repo" }, reason: "incident 42", since: NOW - 60_000, by: "octocat" };
+    nock(API)
+      .get("/repos/Codertocat/Hello-World/issues/1")
+      .reply(200, { number: 1, state: "open", body: signed([hold]) });
+    const written: { body?: string } = {};
+    nock(API)
+      .patch("/repos/Codertocat/Hello-World/issues/1", (b: { body: string }) => {
+        written.body = b.body;
+        return true;
+      })
+      .reply(200, {});
+    await app().receive({ id: "d1", name: "push", payload: pushPayload() as never });
+    expect(written.body).toContain("## ❌ Configuration errors");
+    expect(readDashboardState(written.body, KEY).state.holds).toEqual([hold]);
+  });
+});
+
+describe("the repository's revert cap in the App's watch", () => {
+  const LEVERS = ["c1", "c2", "c3", "c4"];
+  const config = `version: 1\nlevers:\n${LEVERS.map(
+    (c) =>
+      `  - id: ${c}\n    policy: k8s-cpu-request\n    target: {file: apps/d.yaml, kind: Deployment, name: d, container: ${c}, field: resources.requests.cpu}\n    selector: '{pod=~"d-.*", container="${c}"}'\n    bounds: {min: 100m, max: "4"}\n`,
+  ).join("")}`;
+  const deployment = `kind: Deployment\nmetadata: {name: d}\nspec:\n  template:\n    spec:\n      containers:\n${LEVERS.map(
+    (c) => `        - name: ${c}\n          resources:\n            requests:\n              cpu: 690m\n`,
+  ).join("")}`;
+  const MERGED = "2026-11-23T08:00:00Z";
+  const APPLIED = Date.parse(MERGED) + 5 * 60_000;
+  const merged = LEVERS.map((c, i) => ({
+    ...prNode(
+      11 + i,
+      `b\n${renderMetadata({ ...meta("690m"), lever: c, decision: `old-${c}` }, KEY)}`,
+      "MERGED",
+      MERGED,
+    ),
+    headRefName: `governor/${c}`,
+  }));
+  const breach: Other = (q, t) => (q.includes("throttled") ? (t >= APPLIED ? 0.5 : 0.01) : 0);
+
+  it("four levers breached in one hour: three reverts are opened, the fourth is reported as capped, with the reason", async () => {
+    mockReads(merged, config, deployment);
+    const reverted: string[] = [];
+    for (const [i, c] of LEVERS.slice(0, 3).entries()) {
+      mockCommit({}, `governor/revert-${c}`);
+      nock(API)
+        .post("/repos/Codertocat/Hello-World/git/refs", {
+          ref: `refs/heads/governor/revert-${c}`,
+          sha: "commit1",
+        })
+        .reply(201, {});
+      nock(API)
+        .post("/repos/Codertocat/Hello-World/pulls", (b: { head: string }) => {
+          reverted.push(b.head);
+          return b.head === `governor/revert-${c}`;
+        })
+        .reply(201, { number: 21 + i });
+      nock(API)
+        .post(`/repos/Codertocat/Hello-World/issues/${21 + i}/labels`)
+        .reply(200, []);
+      replied(11 + i, (b) => b.startsWith("❌ **Guardrail breached.**") && b.endsWith(`See #${21 + i}.`));
+    }
+    replied(
+      14,
+      (b) =>
+        b.startsWith("❌ **Guardrail breached.**") &&
+        b.endsWith(
+          "No revert: 3 reverts in the last hour already (at most 3); a metrics problem is more likely — a person decides. The lever holds.",
+        ),
+    );
+    nock(API)
+      .post("/repos/Codertocat/Hello-World/issues/14/labels", { labels: ["governor:needs-human"] })
+      .reply(200, []);
+    await app(0.6, breach).receive({ id: "cap1", name: "push", payload: pushPayload() as never });
+    expect(reverted).toEqual(["governor/revert-c1", "governor/revert-c2", "governor/revert-c3"]);
   });
 });
 

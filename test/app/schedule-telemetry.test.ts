@@ -50,7 +50,7 @@ describe("the schedule", () => {
       .reply(200, {
         data: {
           repository: {
-            defaultBranchRef: { name: "main", target: { oid: "x" } },
+            defaultBranchRef: { name: "main", target: { oid: "x", tree: { oid: "t" } } },
             config: null,
             policies: null,
             pullRequests: { nodes: [] },
@@ -109,7 +109,7 @@ describe("the schedule respects each repository's schedule.interval", () => {
       .reply(200, {
         data: {
           repository: {
-            defaultBranchRef: { name: "main", target: { oid: "x" } },
+            defaultBranchRef: { name: "main", target: { oid: "x", tree: { oid: "t" } } },
             config: { text: config, byteSize: config.length, isBinary: false },
             policies: null,
             dashboard: { nodes: [] },
@@ -117,6 +117,8 @@ describe("the schedule respects each repository's schedule.interval", () => {
           },
         },
       });
+    // The dashboard is looked up by its marker before it is created, and once more after.
+    nock(API).get("/repos/o/infra/issues").query(true).twice().reply(200, []);
     nock(API).post("/repos/o/infra/issues").reply(201, { number: 1 });
     expect(await tick(probot, deps, 1, lastRuns)).toBe(1);
     now += 3_600_000; // an hour later: inside the repository's 6h

@@ -2,6 +2,14 @@
 // that its state survives killing the App. Only what Governor's reconcile uses is served.
 // Usage: node fake-github.mjs <bare-repo> <state.json>; prints "LISTENING <port>", and
 // "PAUSED <n>" when it holds back the n-th write (set with POST /_control {"pauseAtWrite": n}).
+// Other faults, set with POST /_control (each one-shot):
+//   {"issue502": true}: the next POST /issues creates the issue, then answers 502 (as GitHub can);
+//   {"barriers": [{"on": "<key>", "count": n}]}: requests with that key are held until n have come
+//     (or 10 s passed), then all go on at once: two processes reach that point together;
+//   {"hooks": [{"on": "<key>", "when": "before"|"after", "commit": {ref, path, text, message}}]}:
+//     a person's commit on a branch, just before or after that request is served.
+// A key is "<METHOD> <path below /repos/o/r>" or "graphql:<operation name>". GET /_log lists
+// the requests served, each with its key and user agent.
 import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
@@ -28,6 +36,10 @@ const load = () =>
 const save = (s) => writeFileSync(statePath, JSON.stringify(s, null, 1));
 let pauseAtWrite = 0;
 let writes = 0;
+let issue502 = false;
+let barriers = [];
+let hooks = [];
+const served = [];
 
 const tryGit = (args) => {
   try {
@@ -50,13 +62,16 @@ function graphql(body) {
     return {
       data: {
         repository: {
-          defaultBranchRef: { name: "main", target: { oid: head } },
+          defaultBranchRef: {
+            name: "main",
+            target: { oid: head, tree: { oid: git(["rev-parse", `${head}^{tree}`]) } },
+          },
           config: blobEntry(head, ".github/governor.yml"),
           policies: null,
           dashboard: {
             nodes: s.issues
               .filter((i) => i.state === "open" && labelled(i, "governor:dashboard"))
-              .map((i) => ({ number: i.number, body: i.body })),
+              .map((i) => ({ number: i.number, body: i.body, createdAt: "2026-11-23T09:00:00Z" })),
           },
           pullRequests: {
             nodes: s.pulls
@@ -106,9 +121,18 @@ function handle(method, url, body) {
   const query = new URLSearchParams(url.split("?")[1] ?? "");
   if (method === "POST" && path === "/graphql") return [200, graphql(body)];
   if (method === "POST" && path === "/git/trees") {
+    // GitHub's documentation: base_tree is "the SHA1 of an existing Git tree object"; a commit is refused.
+    if (body.base_tree !== undefined && tryGit(["cat-file", "-t", body.base_tree]) !== "tree")
+      return [
+        422,
+        {
+          message: "base_tree is not a valid tree oid",
+          documentation_url: "https://docs.github.com/rest/git/trees#create-a-tree",
+        },
+      ];
     const index = `${bare}/tmp-index-${process.pid}`;
     const env = { GIT_INDEX_FILE: index };
-    git(["read-tree", body.base_tree], undefined, env);
+    if (body.base_tree !== undefined) git(["read-tree", body.base_tree], undefined, env);
     for (const e of body.tree) {
       const blob = git(["hash-object", "-w", "--stdin"], e.content);
       git(["update-index", "--add", "--cacheinfo", `${e.mode},${blob},${e.path}`], undefined, env);
@@ -140,11 +164,49 @@ function handle(method, url, body) {
   }
   m = /^\/git\/refs\/(.+)$/.exec(path);
   if (method === "PATCH" && m) {
+    const current = tryGit(["rev-parse", "--verify", "-q", `refs/${m[1]}`]);
+    if (!current) return [422, { message: "Reference does not exist" }];
+    const forward = tryGit(["merge-base", "--is-ancestor", current, body.sha]) !== undefined;
+    if (body.force !== true && !forward) return [422, { message: "Update is not a fast forward" }];
     git(["update-ref", `refs/${m[1]}`, body.sha]);
     return [200, { object: { sha: body.sha } }];
   }
   m = /^\/git\/commits\/([0-9a-f]+)$/.exec(path);
-  if (method === "GET" && m) return [200, { sha: m[1], message: git(["log", "-1", "--format=%B", m[1]]) }];
+  if (method === "GET" && m)
+    return [
+      200,
+      {
+        sha: m[1],
+        message: git(["log", "-1", "--format=%B", m[1]]),
+        tree: { sha: git(["rev-parse", `${m[1]}^{tree}`]) },
+        parents: git(["log", "-1", "--format=%P", m[1]])
+          .split(" ")
+          .filter(Boolean)
+          .map((sha) => ({ sha })),
+      },
+    ];
+  m = /^\/compare\/([0-9a-f]+)\.\.\.([0-9a-f]+)$/.exec(path);
+  if (method === "GET" && m) {
+    const [, base, head] = m;
+    const ancestor = (a, b) => tryGit(["merge-base", "--is-ancestor", a, b]) !== undefined;
+    const status =
+      base === head
+        ? "identical"
+        : ancestor(base, head)
+          ? "ahead"
+          : ancestor(head, base)
+            ? "behind"
+            : "diverged";
+    return [200, { status }];
+  }
+  m = /^\/contents\/(.+)$/.exec(path);
+  if (method === "GET" && m) {
+    const at = `${query.get("ref") ?? "main"}:${m[1]}`;
+    const sha = tryGit(["rev-parse", "--verify", "-q", at]);
+    if (sha === undefined) return [404, { message: "Not Found" }];
+    const content = Buffer.from(git(["cat-file", "blob", sha])).toString("base64");
+    return [200, { type: "file", sha, encoding: "base64", content }];
+  }
   if (method === "POST" && path === "/pulls") {
     if (s.pulls.some((p) => p.head === body.head && p.state === "open"))
       return [
@@ -205,9 +267,25 @@ function handle(method, url, body) {
     };
     s.issues.push(issue);
     save(s);
+    if (issue502) {
+      issue502 = false;
+      return [502, { message: "Server Error" }];
+    }
     return [201, issue];
   }
+  if (method === "GET" && path === "/issues") {
+    const labels = (query.get("labels") ?? "").split(",").filter(Boolean);
+    const state = query.get("state") ?? "open";
+    const list = s.issues
+      .filter((i) => (state === "all" || i.state === state) && labels.every((l) => i.labels.includes(l)))
+      .sort((a, b) => a.number - b.number);
+    return [200, query.get("direction") === "desc" ? list.reverse() : list];
+  }
   m = /^\/issues\/(\d+)$/.exec(path);
+  if (method === "GET" && m) {
+    const issue = s.issues.find((i) => i.number === Number(m[1]));
+    return issue ? [200, issue] : [404, { message: "Not Found" }];
+  }
   if (method === "PATCH" && m) {
     Object.assign(
       s.issues.find((i) => i.number === Number(m[1])),
@@ -219,17 +297,60 @@ function handle(method, url, body) {
   return [404, { message: `fake GitHub does not serve ${method} ${path}` }];
 }
 
+/** A person's commit on `ref`, changing one file (a push the App does not expect). */
+function personCommit({ ref, path, text, message }) {
+  const parent = git(["rev-parse", ref]);
+  const index = `${bare}/tmp-person-${process.pid}`;
+  const env = { GIT_INDEX_FILE: index, GIT_AUTHOR_NAME: "person", GIT_COMMITTER_NAME: "person" };
+  git(["read-tree", parent], undefined, env);
+  const blob = git(["hash-object", "-w", "--stdin"], text);
+  git(["update-index", "--add", "--cacheinfo", `100644,${blob},${path}`], undefined, env);
+  const tree = git(["write-tree"], undefined, env);
+  rmSync(index, { force: true });
+  const commit = git(["commit-tree", tree, "-p", parent, "-F", "-"], message, env);
+  git(["update-ref", ref, commit]);
+}
+
+function runHooks(key, when) {
+  const due = hooks.filter((h) => h.on === key && (h.when ?? "before") === when);
+  hooks = hooks.filter((h) => !due.includes(h));
+  for (const h of due) personCommit(h.commit);
+}
+
+/** Holds a request at its barrier until `count` requests with its key arrived (or 10 s passed). */
+function atBarrier(key) {
+  const b = barriers.find((x) => x.on === key);
+  if (!b) return Promise.resolve();
+  return new Promise((resolve) => {
+    b.waiting.push(resolve);
+    const release = () => {
+      barriers = barriers.filter((x) => x !== b);
+      clearTimeout(b.timer);
+      for (const r of b.waiting.splice(0)) r();
+    };
+    if (b.waiting.length >= b.count) release();
+    else b.timer ??= setTimeout(release, 10_000);
+  });
+}
+
 const server = createServer((req, res) => {
   let raw = "";
   req.on("data", (d) => {
     raw += d;
   });
-  req.on("end", () => {
+  req.on("end", async () => {
     const body = raw ? JSON.parse(raw) : {};
     if (req.url === "/_control") {
       pauseAtWrite = body.pauseAtWrite ?? 0;
       writes = 0;
+      issue502 = body.issue502 ?? false;
+      barriers = (body.barriers ?? []).map((b) => ({ ...b, waiting: [] }));
+      hooks = body.hooks ?? [];
       res.end("{}");
+      return;
+    }
+    if (req.url === "/_log") {
+      res.end(JSON.stringify(served));
       return;
     }
     const isWrite = req.method !== "GET" && req.url !== "/graphql";
@@ -241,7 +362,14 @@ const server = createServer((req, res) => {
         return;
       }
     }
+    const path = decodeURIComponent(req.url.split("?")[0]).replace("/repos/o/r", "");
+    const op = path === "/graphql" ? /query\s+(\w+)/.exec(body.query ?? "")?.[1] : undefined;
+    const key = op ? `graphql:${op}` : `${req.method} ${path}`;
+    await atBarrier(key);
+    runHooks(key, "before");
     const [status, out] = handle(req.method, req.url, body);
+    runHooks(key, "after");
+    served.push({ key, agent: req.headers["user-agent"] ?? "", status });
     res.writeHead(status, { "content-type": "application/json" });
     res.end(JSON.stringify(out));
   });

@@ -13,11 +13,13 @@ export interface RepoRef {
 export interface RepoSnapshot {
   readonly defaultBranch: string;
   readonly oid: string;
+  /** The tree of that commit: what a new tree is built on (the Git Data API takes a tree there, not a commit). */
+  readonly tree: string;
   readonly config?: string | undefined;
   readonly policies: ReadonlyArray<{ readonly path: string; readonly text: string }>;
   readonly requests: readonly ChangeRequest[];
-  /** The open dashboard issue, when there is one. */
-  readonly dashboard?: { readonly number: number; readonly body: string } | undefined;
+  /** The open issues labelled as the dashboard, oldest first (which of them is the dashboard is the core's to say). */
+  readonly dashboards: ReadonlyArray<{ readonly number: number; readonly body: string }>;
 }
 
 const blob = z
@@ -40,7 +42,10 @@ const tree = z
 
 const snapshotSchema = z.object({
   repository: z.object({
-    defaultBranchRef: z.object({ name: z.string(), target: z.object({ oid: z.string() }) }),
+    defaultBranchRef: z.object({
+      name: z.string(),
+      target: z.object({ oid: z.string(), tree: z.object({ oid: z.string() }) }),
+    }),
     config: blob,
     policies: tree,
     dashboard: z.object({ nodes: z.array(z.object({ number: z.number(), body: z.string() })) }).optional(),
@@ -63,10 +68,10 @@ const snapshotSchema = z.object({
 
 const SNAPSHOT = `query governorSnapshot($owner: String!, $name: String!) {
   repository(owner: $owner, name: $name) {
-    defaultBranchRef { name target { oid } }
+    defaultBranchRef { name target { oid ... on Commit { tree { oid } } } }
     config: object(expression: "HEAD:.github/governor.yml") { ... on Blob { text byteSize isBinary } }
     policies: object(expression: "HEAD:.github/governor/policies") { ... on Tree { entries { name type mode object { ... on Blob { text byteSize isBinary } } } } }
-    dashboard: issues(labels: ["governor:dashboard"], states: OPEN, first: 1) { nodes { number body } }
+    dashboard: issues(labels: ["governor:dashboard"], states: OPEN, first: 20, orderBy: { field: CREATED_AT, direction: ASC }) { nodes { number body } }
     pullRequests(labels: ["governor"], first: 100, orderBy: { field: CREATED_AT, direction: DESC }) {
       nodes { number state createdAt mergedAt closedAt body headRefName labels(first: 20) { nodes { name } } }
     }
@@ -84,6 +89,7 @@ export async function readSnapshot(octokit: Octokit, ref: RepoRef): Promise<Repo
   return {
     defaultBranch: data.defaultBranchRef.name,
     oid: data.defaultBranchRef.target.oid,
+    tree: data.defaultBranchRef.target.tree.oid,
     config: text(data.config),
     policies: (data.policies?.entries ?? [])
       .filter((e) => e.type === "blob" && /\.ya?ml$/.test(e.name))
@@ -91,7 +97,7 @@ export async function readSnapshot(octokit: Octokit, ref: RepoRef): Promise<Repo
         const t = text(e.object);
         return t === undefined ? [] : [{ path: `.github/governor/policies/${e.name}`, text: t }];
       }),
-    dashboard: data.dashboard?.nodes[0],
+    dashboards: [...(data.dashboard?.nodes ?? [])].sort((a, b) => a.number - b.number),
     requests: data.pullRequests.nodes.map((p) => ({
       number: p.number,
       state: p.state === "OPEN" ? "open" : "closed",

@@ -1,5 +1,4 @@
 import type { ProbotOctokit } from "probot";
-import { parseTrailers, TRAILER } from "../../core/pr/commit-message.js";
 import { LABEL } from "../../core/reconcile/change-requests.js";
 import { err, ok, type Result } from "../../core/result.js";
 import type { RepoRef } from "./snapshot.js";
@@ -35,70 +34,6 @@ async function attempt<T>(calls: () => Promise<T>): Promise<Result<T, GitHubProb
 
 const already = (e: unknown, what: RegExp) =>
   (e as { status?: unknown }).status === 422 && what.test(githubProblem(e).message);
-
-/**
- * Puts one commit (the lever's edit on the default branch's head) on `branch` through the Git
- * Data API, no clone. A branch that already exists is taken over only when its head commit is
- * Governor's (a retried request, a restart); a person's branch is never touched.
- */
-export async function pushBranch(
-  octokit: Octokit,
-  ref: RepoRef,
-  change: {
-    readonly branch: string;
-    readonly baseOid: string;
-    readonly path: string;
-    readonly text: string;
-    readonly message: string;
-  },
-): Promise<Result<string, GitHubProblem>> {
-  try {
-    const tree = await octokit.request("POST /repos/{owner}/{repo}/git/trees", {
-      ...ref,
-      base_tree: change.baseOid,
-      tree: [{ path: change.path, mode: "100644", type: "blob", content: change.text }],
-    });
-    const commit = await octokit.request("POST /repos/{owner}/{repo}/git/commits", {
-      ...ref,
-      message: change.message,
-      tree: tree.data.sha,
-      parents: [change.baseOid],
-    });
-    try {
-      await octokit.request("POST /repos/{owner}/{repo}/git/refs", {
-        ...ref,
-        ref: `refs/heads/${change.branch}`,
-        sha: commit.data.sha,
-      });
-    } catch (e) {
-      if (!already(e, /Reference already exists/i)) throw e;
-      const existing = await octokit.request("GET /repos/{owner}/{repo}/git/ref/{ref}", {
-        ...ref,
-        ref: `heads/${change.branch}`,
-      });
-      const head = await octokit.request("GET /repos/{owner}/{repo}/git/commits/{commit_sha}", {
-        ...ref,
-        commit_sha: existing.data.object.sha,
-      });
-      const trailers = parseTrailers(head.data.message);
-      if (!trailers.has(TRAILER.decision) && !trailers.has(TRAILER.revert)) {
-        return err({
-          status: 422,
-          message: `branch ${change.branch} exists and is not Governor's: Governor never touches a person's branch; rename or delete it`,
-        });
-      }
-      await octokit.request("PATCH /repos/{owner}/{repo}/git/refs/{ref}", {
-        ...ref,
-        ref: `heads/${change.branch}`,
-        sha: commit.data.sha,
-        force: true,
-      });
-    }
-    return ok(commit.data.sha);
-  } catch (e) {
-    return err(githubProblem(e));
-  }
-}
 
 /** Opens the PR, or adopts the one a retried request already opened for this Governor branch. */
 export async function openPull(
@@ -228,32 +163,5 @@ export function commentAndLabel(
         issue_number: number,
         labels: [...labels],
       });
-  });
-}
-
-/** Creates the dashboard issue, or rewrites its body; returns the issue number. */
-export function upsertIssue(
-  octokit: Octokit,
-  ref: RepoRef,
-  existing: number | undefined,
-  issue: { readonly title: string; readonly body: string; readonly label: string },
-): Promise<Result<number, GitHubProblem>> {
-  return attempt(async () => {
-    if (existing !== undefined) {
-      await octokit.request("PATCH /repos/{owner}/{repo}/issues/{issue_number}", {
-        ...ref,
-        issue_number: existing,
-        body: issue.body,
-      });
-      return existing;
-    }
-    return (
-      await octokit.request("POST /repos/{owner}/{repo}/issues", {
-        ...ref,
-        title: issue.title,
-        body: issue.body,
-        labels: [issue.label],
-      })
-    ).data.number;
   });
 }

@@ -3,7 +3,7 @@ import { commitHere } from "../../adapters/git/git-commit.js";
 import { type BranchChange, branchChanges } from "../../adapters/git/git-ledger.js";
 import { formatTrailers, TRAILER } from "../../adapters/git/trailers.js";
 import type { ResolvedLever } from "../../core/config/check-levers.js";
-import { THRASH } from "../../core/engine/thrash.js";
+import { revertCap } from "../../core/engine/revert-cap.js";
 import type { Verdict } from "../../core/engine/verdict.js";
 import { watchPlan } from "../../core/engine/watch.js";
 import type { WatchOutcome } from "../../core/engine/watch-outcome.js";
@@ -83,19 +83,18 @@ export async function verifyCommand(
   for (const c of changes) latest.set(c.lever, c); // oldest first: the last one wins
   const rows: Row[] = [];
   const pending: string[] = [];
-  let revertsLastHour = changes.filter(
-    (c) => c.revertedAt !== undefined && ctx.now - c.revertedAt < 3_600_000,
-  ).length;
-  /** --revert: the inverse edit for a failed change, at most 3 reverts an hour. */
+  const revertTimes = changes.flatMap((c) => (c.revertedAt !== undefined ? [c.revertedAt] : []));
+  /** --revert: the inverse edit for a failed change, within the repository's revert cap. */
   const maybeRevert = async (row: Row, lever: ResolvedLever) => {
     if (!options.revert || row.verdict.verdict !== "fail") return;
-    if (revertsLastHour >= THRASH.repoRevertsPerHour) {
-      row.note = `not reverted: ${revertsLastHour} reverts in the last hour already (at most ${THRASH.repoRevertsPerHour}); a metrics problem is more likely — a person decides`;
+    const cap = revertCap(revertTimes, ctx.now);
+    if (!cap.allowed) {
+      row.note = `not reverted: ${cap.reason}`;
       return;
     }
     const result = await revert(ctx, lever, row);
     row.note = row.note ? `${row.note}; ${result}` : result;
-    if (row.reverted) revertsLastHour++;
+    if (row.reverted) revertTimes.push(ctx.now);
   };
   for (const change of latest.values()) {
     const lever = ctx.loaded.levers.find((l) => l.id === change.lever);

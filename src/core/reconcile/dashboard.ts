@@ -5,6 +5,12 @@ import type { Decision } from "../engine/decision.js";
 import { describeScope, type HoldScope, type Ledger, type LedgerHold } from "../engine/ledger.js";
 import { parseSignedBlock, renderSignedBlock } from "../pr/signed-block.js";
 
+/**
+ * The first line of the dashboard's body: how Governor finds its own issue. A label can be put on
+ * any issue by anyone; the marker is written only by Governor, and is the same on every replica.
+ */
+export const DASHBOARD_MARKER = "<!-- governor:dashboard -->";
+
 export const DASHBOARD_TITLE = "Governor Dashboard";
 export const DASHBOARD_LABEL = "governor:dashboard";
 
@@ -63,6 +69,8 @@ export interface DashboardInput {
   readonly watchWindowMs: number;
   readonly state: DashboardState;
   readonly tampered: boolean;
+  /** What this tick could not do, by lever (a branch someone pushed to, a base that moved). */
+  readonly problems?: readonly string[] | undefined;
 }
 
 /**
@@ -71,6 +79,7 @@ export interface DashboardInput {
  */
 export function renderDashboard(d: DashboardInput, key: string): string {
   const out: string[] = [
+    DASHBOARD_MARKER,
     "This issue is kept up to date by Governor. Commands (write permission): `/governor hold [reason]`, `/governor resume`, `/governor explain` here; `/governor reject <reason>` on a tuning PR.",
     "",
   ];
@@ -102,6 +111,8 @@ export function renderDashboard(d: DashboardInput, key: string): string {
       );
     out.push("");
   }
+  if (d.problems && d.problems.length > 0)
+    out.push("## ⚠️ Not done this tick", "", ...d.problems.map((p) => `- ${cell(p)}`), "");
   const inFlight = d.ledger.changes.filter(
     (c) =>
       c.state === "open" || (c.state === "applied" && c.verdict === undefined && c.revertedAt === undefined),

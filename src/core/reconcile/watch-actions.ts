@@ -1,4 +1,5 @@
 import type { ResolvedLever } from "../config/check-levers.js";
+import { revertCap } from "../engine/revert-cap.js";
 import type { Verdict } from "../engine/verdict.js";
 import { restoreIn } from "../levers/edit.js";
 import type { ParsedFile } from "../levers/parsed-file.js";
@@ -62,13 +63,17 @@ export type WatchAction =
       readonly text: string;
       readonly message: string;
       readonly comment: string;
+      /** The breach, as the comment on the change says it. */
+      readonly breach: string;
     }
   | {
       readonly type: "cannot-revert";
       readonly lever: string;
       readonly number: number;
       readonly comment: string;
-    };
+    }
+  /** A breach whose revert the repository's revert cap refused: a person decides. */
+  | { readonly type: "capped"; readonly lever: string; readonly number: number; readonly comment: string };
 
 function guardrailLines(v: Verdict): string {
   return v.guardrails
@@ -152,5 +157,37 @@ export function watchAction(
     text: restored.value.text,
     message: `Revert ${meta.lever}: ${meta.to} -> ${meta.from}\n\nGuardrail breach after ${meta.decision} (#${pr.number}).\n\n${TRAILER.lever}: ${meta.lever}\n${TRAILER.revert}: ${meta.decision}\n`,
     comment: `${breach}\n\nGovernor opened a revert.`,
+    breach,
   };
+}
+
+/** When Governor opened each revert it has opened (its revert PRs, open, merged or closed). */
+export function revertTimes(governed: readonly GovernedRequest[]): number[] {
+  return governed.filter((g) => g.meta.kind === "revert").map((g) => g.request.createdAt);
+}
+
+/**
+ * The repository's revert cap applied to one tick's watch actions, in order: a revert past the cap
+ * becomes "capped" — a comment with the breach and the reason, and the change is left to a person.
+ */
+export function capReverts(
+  actions: readonly WatchAction[],
+  pastReverts: readonly number[],
+  now: number,
+): WatchAction[] {
+  const made = [...pastReverts];
+  return actions.map((a) => {
+    if (a.type !== "revert") return a;
+    const cap = revertCap(made, now);
+    if (cap.allowed) {
+      made.push(now);
+      return a;
+    }
+    return {
+      type: "capped",
+      lever: a.lever,
+      number: a.number,
+      comment: `${a.breach}\n\nNo revert: ${cap.reason}. The lever holds.`,
+    };
+  });
 }
