@@ -74,7 +74,7 @@ function app(): Probot {
   return probot;
 }
 
-/** The config read, the `apps` folder answered with `apps`, and the dashboard Governor creates (its body kept). */
+/** The config read, the `apps` folder answered with `apps`, and the dashboard Governor looks up and creates (its body kept). */
 function mockGitHub(apps: unknown): { body?: string } {
   const dashboard: { body?: string } = {};
   nock(API)
@@ -85,7 +85,7 @@ function mockGitHub(apps: unknown): { body?: string } {
     .reply(200, {
       data: {
         repository: {
-          defaultBranchRef: { name: "master", target: { oid: "base0" } },
+          defaultBranchRef: { name: "master", target: { oid: "base0", tree: { oid: "tree0" } } },
           config: { text: CONFIG, byteSize: CONFIG.length, isBinary: false },
           policies: null,
           pullRequests: { nodes: [] },
@@ -99,12 +99,25 @@ function mockGitHub(apps: unknown): { body?: string } {
       (b: { query: string }) => b.query.includes("governorFiles") && b.query.includes('"base0:apps"'),
     )
     .reply(200, { data: { repository: { d0: apps } } });
+  // The dashboard is looked up by its marker before it is created, and once more after.
+  const listed = {
+    labels: "governor:dashboard",
+    state: "open",
+    sort: "created",
+    direction: "asc",
+    per_page: 100,
+  };
+  nock(API).get("/repos/Codertocat/Hello-World/issues").query(listed).reply(200, []);
   nock(API)
     .post("/repos/Codertocat/Hello-World/issues", (b: { title: string; body: string }) => {
       dashboard.body = b.body;
       return b.title === "Governor Dashboard";
     })
     .reply(201, { number: 1 });
+  nock(API)
+    .get("/repos/Codertocat/Hello-World/issues")
+    .query(listed)
+    .reply(200, () => [{ number: 1, body: dashboard.body }]);
   return dashboard;
 }
 
