@@ -133,8 +133,12 @@ export async function reconcileRepository(
         ]
       : [];
   });
-  if (!result.loaded || missing.length > 0) {
-    return refuse([...result.diagnostics, ...missing].map(formatDiagnostic), "30m");
+  // A symlink in the tree is only its target's path: reading it as a policy would mean following it.
+  const linked = snapshot.symlinkPolicies.map(
+    (p) => `${p}: is a symlink: Governor reads policies only from regular files in the repository`,
+  );
+  if (!result.loaded || missing.length > 0 || linked.length > 0) {
+    return refuse([...[...result.diagnostics, ...missing].map(formatDiagnostic), ...linked], "30m");
   }
   const { config, levers } = result.loaded;
   const endpoint = deps.endpoint(config.prometheus?.endpoint);

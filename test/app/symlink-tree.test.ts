@@ -75,7 +75,7 @@ function app(): Probot {
 }
 
 /** The config read, the `apps` folder answered with `apps`, and the dashboard Governor looks up and creates (its body kept). */
-function mockGitHub(apps: unknown): { body?: string } {
+function mockGitHub(apps: unknown, policies: unknown = null): { body?: string } {
   const dashboard: { body?: string } = {};
   nock(API)
     .post("/app/installations/4242/access_tokens")
@@ -87,7 +87,7 @@ function mockGitHub(apps: unknown): { body?: string } {
         repository: {
           defaultBranchRef: { name: "master", target: { oid: "base0", tree: { oid: "tree0" } } },
           config: { text: CONFIG, byteSize: CONFIG.length, isBinary: false },
-          policies: null,
+          policies,
           pullRequests: { nodes: [] },
           dashboard: { nodes: [] },
         },
@@ -146,6 +146,27 @@ describe("the App never follows a symlink in the repository's tree", () => {
     await app().receive({ id: "s2", name: "push", payload: pushPayload() as never });
     expect(dashboard.body).toContain(
       '`.github/governor.yml:5:20: levers[0].target.file: "apps/d.yaml" does not exist in the repository`',
+    );
+  });
+
+  it("a repository policy that is a symlink is a configuration error, never read as YAML", async () => {
+    const target = "../../workflows/ci.yml";
+    const dashboard = mockGitHub(
+      {},
+      {
+        entries: [
+          {
+            name: "linked.yaml",
+            type: "blob",
+            mode: 0o120000,
+            object: { text: target, byteSize: target.length, isBinary: false },
+          },
+        ],
+      },
+    );
+    await app().receive({ id: "s3", name: "push", payload: pushPayload() as never });
+    expect(dashboard.body).toContain(
+      ".github/governor/policies/linked.yaml: is a symlink: Governor reads policies only from regular files in the repository",
     );
   });
 });

@@ -17,6 +17,8 @@ export interface RepoSnapshot {
   readonly tree: string;
   readonly config?: string | undefined;
   readonly policies: ReadonlyArray<{ readonly path: string; readonly text: string }>;
+  /** Policy files that are symlinks in the tree: never read (their blob is only the link's target path). */
+  readonly symlinkPolicies: readonly string[];
   readonly requests: readonly ChangeRequest[];
   /** The open issues labelled as the dashboard, oldest first (which of them is the dashboard is the core's to say). */
   readonly dashboards: ReadonlyArray<{ readonly number: number; readonly body: string }>;
@@ -92,11 +94,14 @@ export async function readSnapshot(octokit: Octokit, ref: RepoRef): Promise<Repo
     tree: data.defaultBranchRef.target.tree.oid,
     config: text(data.config),
     policies: (data.policies?.entries ?? [])
-      .filter((e) => e.type === "blob" && /\.ya?ml$/.test(e.name))
+      .filter((e) => e.type === "blob" && e.mode !== SYMLINK_MODE && /\.ya?ml$/.test(e.name))
       .flatMap((e) => {
         const t = text(e.object);
         return t === undefined ? [] : [{ path: `.github/governor/policies/${e.name}`, text: t }];
       }),
+    symlinkPolicies: (data.policies?.entries ?? [])
+      .filter((e) => e.mode === SYMLINK_MODE && /\.ya?ml$/.test(e.name))
+      .map((e) => `.github/governor/policies/${e.name}`),
     dashboards: [...(data.dashboard?.nodes ?? [])].sort((a, b) => a.number - b.number),
     requests: data.pullRequests.nodes.map((p) => ({
       number: p.number,
