@@ -13,11 +13,15 @@ export interface Reply {
   readonly status: number;
   readonly body?: unknown;
   readonly headers?: Record<string, string>;
+  /** Answer this long after the request arrived (a slow write). */
+  readonly delayMs?: number;
 }
 
 export interface FakeGitHubApi {
   readonly baseUrl: string;
   readonly received: Received[];
+  /** Date.now() when each request (by index in `received`) was answered. */
+  readonly answered: number[];
   close(): Promise<void>;
 }
 
@@ -30,6 +34,7 @@ export async function fakeGitHubApi(
   clock: () => number = Date.now,
 ): Promise<FakeGitHubApi> {
   const received: Received[] = [];
+  const answered: number[] = [];
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
@@ -41,10 +46,13 @@ export async function fakeGitHubApi(
         at: clock(),
         body: Buffer.concat(chunks).toString("utf8"),
       };
-      received.push(r);
+      const index = received.push(r) - 1;
       const reply = route(r, received.length) ?? { status: 404, body: { message: "Not Found" } };
-      res.writeHead(reply.status, { "content-type": "application/json", ...reply.headers });
-      res.end(reply.body === undefined ? "" : JSON.stringify(reply.body));
+      setTimeout(() => {
+        answered[index] = clock();
+        res.writeHead(reply.status, { "content-type": "application/json", ...reply.headers });
+        res.end(reply.body === undefined ? "" : JSON.stringify(reply.body));
+      }, reply.delayMs ?? 0);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -53,6 +61,7 @@ export async function fakeGitHubApi(
   return {
     baseUrl: `http://127.0.0.1:${port}`,
     received,
+    answered,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
