@@ -1,4 +1,5 @@
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
+import type { Socket } from "node:net";
 import type { Metrics } from "../telemetry/metrics.js";
 
 /** /metrics (Prometheus text format) and /healthz, beside Probot's webhook route. */
@@ -32,16 +33,20 @@ export interface BodyLimits {
 type Listener = (req: IncomingMessage, res: ServerResponse) => void;
 
 /**
- * Answers and hangs up. The rest of the body is drained, never kept, for at most a second:
- * closing a socket with unread data would reset it, and the client would not see the answer.
+ * Answers `connection: close`, then hangs up a second later (a lingering close). Node would close
+ * the socket as soon as the answer is written; with the client's body still arriving that is a
+ * reset, and the client never reads the answer. So the socket is only half-closed, and the rest
+ * of the body is drained, never kept, until the hang-up.
  */
 function refuse(req: IncomingMessage, res: ServerResponse, status: 408 | 413, message: string): void {
+  const socket = req.socket as Socket & { destroySoon?: () => void };
   if (!res.headersSent) {
+    socket.destroySoon = () => socket.end();
     res.writeHead(status, { "content-type": "text/plain", connection: "close" });
     res.end(`${message}\n`);
   }
   req.resume();
-  setTimeout(() => req.socket.destroy(), 1000).unref();
+  setTimeout(() => socket.destroy(), 1000).unref();
 }
 
 /**

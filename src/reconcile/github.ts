@@ -207,8 +207,9 @@ export async function reconcileRepository(
     );
     if (problem) failures.push({ action, problem });
   }
+  const problems = failures.map((f) => `${f.action.type} ${f.action.lever}: ${f.problem.message}`);
   const dashboardProblem = await writeDashboard(
-    { configErrors: [], levers, decisions, ledger, holds: activeHolds(ledger, deps.now) },
+    { configErrors: [], levers, decisions, ledger, holds: activeHolds(ledger, deps.now), problems },
     config.watch.window,
   );
   if (dashboardProblem)

@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { governorOctokit } from "../../src/app/octokit-limits.js";
 import { reconcileRepository } from "../../src/reconcile/github.js";
 import { PRIVATE_KEY } from "../helpers/app-process.js";
+import { CONFIG, DEPLOYMENT } from "../helpers/app-repo.js";
 import {
   type FakeGitHubApi,
   fakeGitHubApi,
@@ -220,13 +221,80 @@ describe("a 403 that is no rate limit (a permission the installation lacks)", ()
   });
 });
 
+describe("a 403 on a change, with the dashboard still writable", () => {
+  it("is sent once, and the dashboard issue says what GitHub refused and what to do", async () => {
+    const snapshot = {
+      data: {
+        repository: {
+          defaultBranchRef: { name: "main", target: { oid: "base0" } },
+          config: { text: CONFIG, byteSize: CONFIG.length, isBinary: false },
+          policies: null,
+          dashboard: { nodes: [] },
+          pullRequests: { nodes: [] },
+        },
+      },
+    };
+    const file = { name: "d.yaml", type: "blob", mode: 33188 };
+    const files = {
+      data: {
+        repository: {
+          d0: {
+            entries: [
+              { ...file, object: { text: DEPLOYMENT, byteSize: DEPLOYMENT.length, isBinary: false } },
+            ],
+          },
+        },
+      },
+    };
+    let dashboard = "";
+    const gh = await setUp((r) => {
+      if (r.path === "/graphql")
+        return { status: 200, body: r.body.includes("governorFiles") ? files : snapshot };
+      if (r.path === "/repos/o/r/git/trees")
+        return { status: 403, body: { message: "Resource not accessible by integration" } };
+      if (r.path === "/repos/o/r/issues") {
+        dashboard = (JSON.parse(r.body) as { body: string }).body;
+        return { status: 201, body: { number: 1 } };
+      }
+      return undefined;
+    });
+    const octokit = await gh.probot.auth(109);
+    const usage = { status: "ok" as const, warnings: [], dropped: 0 };
+    const result = await reconcileRepository(
+      octokit as never,
+      { owner: "o", repo: "r" },
+      {
+        endpoint: () => ({
+          source: {
+            range: async (q) => {
+              const samples = [];
+              for (let t = q.start; t <= q.end; t += q.step)
+                samples.push({ t, v: q.query.includes("usage") ? 0.6 : 0 });
+              return { ...usage, samples };
+            },
+            instant: async () => ({ status: "missing", kind: "empty", reason: "", warnings: [] }),
+          },
+        }),
+        key: "s",
+        now: Date.parse("2026-11-23T10:00:00Z"),
+      },
+    );
+    expect(result.actions.map((a) => a.type)).toEqual(["open"]);
+    expect(gh.at("/repos/o/r/git/trees")).toHaveLength(1);
+    expect(dashboard).toContain("## ⚠️ GitHub refused");
+    expect(dashboard).toContain(
+      "open cpu: GitHub refused POST /repos/o/r/git/trees (403: Resource not accessible by integration): the App's installation lacks a permission",
+    );
+  });
+});
+
 describe("writes of one installation", () => {
   it("are sent one at a time, each ≥ 1 s after the previous one started, across octokits of the installation", async () => {
     const gh = await setUp((r) =>
       r.method === "POST" ? { status: 201, body: { number: 1 }, delayMs: 1500 } : { status: 200, body: {} },
     );
-    const a = await gh.probot.auth(108);
-    const b = await gh.probot.auth(108);
+    const a = await gh.probot.auth(110);
+    const b = await gh.probot.auth(110);
     // Git Data writes (as pushBranch makes): plugin-throttling spaces these by 1 s, not by 3 s as
     // writes that notify people.
     const post = (o: typeof a, sha: string) =>

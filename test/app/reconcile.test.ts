@@ -343,8 +343,15 @@ describe("restart safety", () => {
       .post("/repos/Codertocat/Hello-World/pulls")
       .replyWithError("socket hang up (the App was killed)");
     await app().receive({ id: "r1", name: "push", payload: pushPayload() as never });
+    expect(dashboard.body).toContain("open cpu: socket hang up (the App was killed)"); // under "GitHub refused"
     // Tick 2: no PR in the snapshot; the branch is Governor's, so it is adopted and the PR opened once.
     mockReads([], CONFIG, DEPLOYMENT, dashboard.body);
+    nock(API) // tick 2's dashboard no longer lists tick 1's failure
+      .patch(
+        "/repos/Codertocat/Hello-World/issues/1",
+        (b: { body: string }) => !b.body.includes("GitHub refused"),
+      )
+      .reply(200, {});
     mockCommit({});
     nock(API)
       .post("/repos/Codertocat/Hello-World/git/refs")

@@ -10,6 +10,8 @@ interface Sent {
   readonly status: number | undefined;
   /** Body bytes the client could hand to the connection before it was answered or closed. */
   readonly written: number;
+  /** The App closed the connection (within 10 s of its answer). */
+  readonly closed: boolean;
 }
 
 /**
@@ -35,19 +37,18 @@ function post(
         ...o.headers,
       },
     });
-    const finish = () => {
+    const finish = (closed: boolean) => {
       if (done) return;
       done = true;
-      resolve({ status, written });
+      resolve({ status, written, closed });
     };
     req.on("response", (res) => {
       status = res.statusCode;
       res.resume();
-      res.on("end", finish);
-      res.on("error", finish);
+      res.on("end", () => setTimeout(() => finish(false), 10_000).unref());
     });
-    req.on("error", finish);
-    req.on("close", finish);
+    req.on("error", () => undefined); // writing into a closed connection: 'close' follows
+    req.on("close", () => finish(true));
     const piece = Buffer.alloc(o.chunk, 0x20);
     const pump = async () => {
       while (written < o.total && status === undefined && !done) {
@@ -77,6 +78,7 @@ describe("the App refuses webhook bodies GitHub would never send, before bufferi
     const sent = await post(app.base, { total: 30 * MB, chunk: 64 * 1024 });
     const grown = app.rss() - before;
     expect(sent.status).toBe(413);
+    expect(sent.closed).toBe(true);
     expect(grown).toBeLessThan(30 * MB);
     process.stdout.write(
       `  30 MB with Content-Length: 413 after ${(sent.written / MB).toFixed(1)} MB written, VmRSS grew ${(grown / MB).toFixed(1)} MB\n`,
@@ -88,6 +90,7 @@ describe("the App refuses webhook bodies GitHub would never send, before bufferi
     const sent = await post(app.base, { total: 30 * MB, chunk: 64 * 1024, length: false });
     const grown = app.rss() - before;
     expect(sent.status).toBe(413);
+    expect(sent.closed).toBe(true);
     process.stdout.write(`  chunked 30 MB: 413, VmRSS grew ${(grown / MB).toFixed(1)} MB\n`);
   }, 30_000);
 
@@ -127,6 +130,7 @@ describe("the App cuts off a trickled webhook body at GOVERNOR_WEBHOOK_BODY_TIME
   it("a body sent at 1 byte a second is answered 408 and the connection closed, long before its 25 bytes are in", async () => {
     const sent = await post(app.base, { total: 25, chunk: 1, delayMs: 1000 });
     expect(sent.status).toBe(408);
+    expect(sent.closed).toBe(true);
     expect(sent.written).toBeLessThan(25);
     process.stdout.write(`  trickled body: 408 after ${sent.written} bytes at 1 byte/s\n`);
   }, 45_000);

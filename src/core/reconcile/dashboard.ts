@@ -63,6 +63,8 @@ export interface DashboardInput {
   readonly watchWindowMs: number;
   readonly state: DashboardState;
   readonly tampered: boolean;
+  /** What GitHub refused in this reconcile (a missing permission, a rate limit), as people can act on it. */
+  readonly problems?: readonly string[] | undefined;
 }
 
 /**
@@ -89,6 +91,8 @@ export function renderDashboard(d: DashboardInput, key: string): string {
       "",
     );
   }
+  if (d.problems !== undefined && d.problems.length > 0)
+    out.push("## ⚠️ GitHub refused", "", ...d.problems.map((p) => `- ${cell(p)}`), "");
   if (d.decisions.length > 0) {
     out.push(
       "## Levers",
