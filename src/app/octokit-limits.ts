@@ -100,7 +100,10 @@ function clarify(e: unknown, options: RequestOptions, installation: string | und
   const said = typeof detail === "string" ? detail : error.message;
   let message: string | undefined;
   if (error.status === 401)
-    message = `GitHub refused installation ${installation ?? "?"}'s token for ${what} (401: ${said}), also a newly minted one: check that the App is still installed and that PRIVATE_KEY is the key of APP_ID`;
+    message =
+      installation === undefined
+        ? `GitHub refused the App's own credentials for ${what} (401: ${said}): check that PRIVATE_KEY is the private key of the App APP_ID`
+        : `GitHub refused installation ${installation}'s token for ${what} (401: ${said}), also a newly minted one: check that the App is still installed and that PRIVATE_KEY is the key of APP_ID`;
   else if ((error.status === 403 || error.status === 429) && isPrimary(error)) {
     const reset = new Date(Number(header(error, "x-ratelimit-reset")) * 1000).toISOString();
     message = `GitHub's rate limit for installation ${installation ?? "?"} is used up until ${reset} (${what}): this reconcile stops here and a later one goes on`;

@@ -92,6 +92,23 @@ describe("an expired installation token (401)", () => {
   });
 });
 
+describe("a 401 for the App's own JWT (a private key that is not the App's)", () => {
+  it("is not re-minted, and says which variables to check", async () => {
+    const gh = await setUp((r) =>
+      r.path.startsWith("/app/installations?")
+        ? { status: 401, body: { message: "A JSON web token could not be decoded" } }
+        : undefined,
+    );
+    const app = await gh.probot.auth();
+    const e = await fail(app.request("GET /app/installations", { per_page: 100 }));
+    expect(e.message).toContain(
+      "GitHub refused the App's own credentials for GET /app/installations (401: A JSON web token could not be decoded): check that PRIVATE_KEY is the private key of the App APP_ID",
+    );
+    expect(gh.minted()).toBe(0);
+    expect(gh.received).toHaveLength(1);
+  });
+});
+
 describe("the primary rate limit (x-ratelimit-remaining: 0)", () => {
   const limited = (resetInS: number): Reply => ({
     status: 403,
