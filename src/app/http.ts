@@ -30,6 +30,7 @@ export interface BodyLimits {
   readonly timeoutMs: number;
 }
 
+type Warn = { warn(message: string): void };
 type Listener = (req: IncomingMessage, res: ServerResponse) => void;
 
 /**
@@ -38,7 +39,14 @@ type Listener = (req: IncomingMessage, res: ServerResponse) => void;
  * reset, and the client never reads the answer. So the socket is only half-closed, and the rest
  * of the body is drained, never kept, until the hang-up.
  */
-function refuse(req: IncomingMessage, res: ServerResponse, status: 408 | 413, message: string): void {
+function refuse(
+  req: IncomingMessage,
+  res: ServerResponse,
+  status: 408 | 413,
+  message: string,
+  log?: Warn,
+): void {
+  log?.warn(`${req.method} ${req.url} from ${req.socket.remoteAddress}: ${status}, ${message}`);
   const socket = req.socket as Socket & { destroySoon?: () => void };
   if (!res.headersSent) {
     socket.destroySoon = () => socket.end();
@@ -56,7 +64,7 @@ function refuse(req: IncomingMessage, res: ServerResponse, status: 408 | 413, me
  * streams and cut off at the cap. The body read within the limits is handed on as `req.body`,
  * which @octokit/webhooks takes instead of reading the stream again.
  */
-export function guardRequestBodies(server: Server, limits: BodyLimits): void {
+export function guardRequestBodies(server: Server, limits: BodyLimits, log?: Warn): void {
   const listeners = server.listeners("request") as Listener[];
   server.removeAllListeners("request");
   // Node's own limits as a backstop (checked only every 30 s); the per-request timer is exact.
@@ -65,7 +73,7 @@ export function guardRequestBodies(server: Server, limits: BodyLimits): void {
   const tooLarge = `request body over ${limits.maxBytes} bytes (GitHub's webhooks are at most 25 MB)`;
   server.on("request", (req: IncomingMessage, res: ServerResponse) => {
     const declared = Number(req.headers["content-length"]);
-    if (Number.isFinite(declared) && declared > limits.maxBytes) return refuse(req, res, 413, tooLarge);
+    if (Number.isFinite(declared) && declared > limits.maxBytes) return refuse(req, res, 413, tooLarge, log);
     const chunks: Buffer[] = [];
     let bytes = 0;
     const stop = () => {
@@ -75,14 +83,14 @@ export function guardRequestBodies(server: Server, limits: BodyLimits): void {
     };
     const timer = setTimeout(() => {
       stop();
-      refuse(req, res, 408, `request body not received within ${limits.timeoutMs / 1000}s`);
+      refuse(req, res, 408, `request body not received within ${limits.timeoutMs / 1000}s`, log);
     }, limits.timeoutMs);
     const onData = (chunk: Buffer) => {
       bytes += chunk.length;
       if (bytes > limits.maxBytes) {
         stop();
         chunks.length = 0;
-        return refuse(req, res, 413, tooLarge);
+        return refuse(req, res, 413, tooLarge, log);
       }
       chunks.push(chunk);
     };

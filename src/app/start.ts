@@ -61,10 +61,11 @@ async function main(): Promise<void> {
     }),
   );
   // Nothing runs between `listening` and this line (no I/O turn), so no request escapes the guard.
-  guardRequestBodies(await server.start(), {
-    maxBytes: s.webhookMaxBytes,
-    timeoutMs: s.webhookBodyTimeoutMs,
-  });
+  guardRequestBodies(
+    await server.start(),
+    { maxBytes: s.webhookMaxBytes, timeoutMs: s.webhookBodyTimeoutMs },
+    log.child({ name: "http" }),
+  );
   process.on("SIGINT", () => {
     server.stop().then(
       () => process.exit(0),
