@@ -76,7 +76,11 @@ export function guardRequestBodies(server: Server, limits: BodyLimits, log?: War
     if (Number.isFinite(declared) && declared > limits.maxBytes) return refuse(req, res, 413, tooLarge, log);
     const chunks: Buffer[] = [];
     let bytes = 0;
+    // Once answered, the request is never handed on: Probot would answer it a second time, and
+    // that throws out of the process (ERR_HTTP_HEADERS_SENT), taking every webhook down with it.
+    let refused = false;
     const stop = () => {
+      refused = true;
       clearTimeout(timer);
       req.removeListener("data", onData);
       req.pause();
@@ -99,6 +103,7 @@ export function guardRequestBodies(server: Server, limits: BodyLimits, log?: War
     req.on("close", () => clearTimeout(timer));
     req.on("end", () => {
       clearTimeout(timer);
+      if (refused) return;
       (req as IncomingMessage & { body?: string }).body = decoder.decode(Buffer.concat(chunks));
       for (const l of listeners) l.call(server, req, res);
     });

@@ -20,7 +20,15 @@ interface Sent {
  */
 function post(
   base: string,
-  o: { total: number; chunk: number; delayMs?: number; length?: boolean; headers?: Record<string, string> },
+  o: {
+    total: number;
+    chunk: number;
+    delayMs?: number;
+    length?: boolean;
+    headers?: Record<string, string>;
+    /** Keep writing after the answer, to the end of the body (a client that does not read). */
+    whole?: boolean;
+  },
 ): Promise<Sent> {
   return new Promise((resolve) => {
     let status: number | undefined;
@@ -51,14 +59,14 @@ function post(
     req.on("close", () => finish(true));
     const piece = Buffer.alloc(o.chunk, 0x20);
     const pump = async () => {
-      while (written < o.total && status === undefined && !done) {
+      while (written < o.total && (o.whole || status === undefined) && !done) {
         const n = Math.min(o.chunk, o.total - written);
         const more = req.write(n === o.chunk ? piece : piece.subarray(0, n));
         written += n;
         if (o.delayMs) await new Promise((r) => setTimeout(r, o.delayMs));
         else if (!more) await new Promise((r) => req.once("drain", r).once("close", r));
       }
-      if (!done && status === undefined) req.end();
+      if (!done) req.end(); // a client that finishes its body after the answer, as most do
     };
     void pump();
   });
@@ -92,6 +100,21 @@ describe("the App refuses webhook bodies GitHub would never send, before bufferi
     expect(sent.status).toBe(413);
     expect(sent.closed).toBe(true);
     process.stdout.write(`  chunked 30 MB: 413, VmRSS grew ${(grown / MB).toFixed(1)} MB\n`);
+  }, 30_000);
+
+  it("a chunked body just over the cap, sent whole and ended: 413, and the App lives on", async () => {
+    const sent = await post(app.base, {
+      total: 25 * MB + 64 * 1024,
+      chunk: 64 * 1024,
+      length: false,
+      whole: true,
+    });
+    expect(sent.status).toBe(413);
+    // The end of the refused body is not handed on to Probot, which would answer a second time
+    // (ERR_HTTP_HEADERS_SENT) and crash the App.
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(app.child.exitCode).toBeNull();
+    expect((await fetch(`${app.base}/healthz`)).status).toBe(200);
   }, 30_000);
 
   it("a small webhook signed with the secret is still received", async () => {
