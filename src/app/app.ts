@@ -3,7 +3,7 @@ import { CONFIG_PATH, REPO_POLICY_DIR } from "../core/config/load-repo-config.js
 import { LABEL } from "../core/reconcile/change-requests.js";
 import type { Command } from "../core/reconcile/dashboard.js";
 import { type Endpoint, type ReconcileResult, reconcileRepository } from "../reconcile/github.js";
-import { createMetrics, type Metrics } from "../telemetry/metrics.js";
+import { countGitHubRequests, createMetrics, type Metrics } from "../telemetry/metrics.js";
 import { onComment } from "./commands.js";
 import { telemetryHandler } from "./http.js";
 import { RepoLock } from "./repo-lock.js";
@@ -57,9 +57,7 @@ async function reconcileOnce(
 ): Promise<ReconcileResult | undefined> {
   const { metrics } = deps;
   const where = `${repo.owner}/${repo.repo}`;
-  octokit.hook.before("request", () => {
-    metrics.githubRequests.inc();
-  });
+  countGitHubRequests(octokit, metrics);
   const end = metrics.reconcileDuration.startTimer();
   try {
     const result = await reconcileRepository(

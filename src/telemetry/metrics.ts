@@ -55,3 +55,23 @@ export function createMetrics() {
 }
 
 export type Metrics = ReturnType<typeof createMetrics>;
+
+/** The octokits whose requests a Metrics already counts (a hook added twice counts twice). */
+const counted = new WeakMap<Metrics, WeakSet<object>>();
+
+/**
+ * Counts every request of `octokit` in governor_github_requests_total, once: the schedule reuses
+ * one octokit for all repositories of an installation, and each reconcile asks again.
+ */
+export function countGitHubRequests(
+  octokit: { hook: { before(name: "request", hook: () => void): void } },
+  metrics: Metrics,
+): void {
+  const seen = counted.get(metrics) ?? new WeakSet<object>();
+  counted.set(metrics, seen);
+  if (seen.has(octokit)) return;
+  seen.add(octokit);
+  octokit.hook.before("request", () => {
+    metrics.githubRequests.inc();
+  });
+}

@@ -69,7 +69,7 @@ export interface DashboardInput {
   readonly watchWindowMs: number;
   readonly state: DashboardState;
   readonly tampered: boolean;
-  /** What this tick could not do, by lever (a branch someone pushed to, a base that moved). */
+  /** What this tick could not do, by lever: what GitHub refused (a missing permission, a rate limit), a branch someone pushed to, a base that moved. */
   readonly problems?: readonly string[] | undefined;
 }
 
