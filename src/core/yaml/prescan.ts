@@ -78,6 +78,8 @@ class Scanner {
   private scalarLine = -1;
   /** A block scalar's parent column while its content lines are skipped; undefined otherwise. */
   private blockScalarParent: number | undefined;
+  /** A block scalar's content indentation, set by its first non-blank line as the parser does. */
+  private blockScalarIndent: number | undefined;
   private maxDepth = 0;
 
   constructor(
@@ -91,6 +93,11 @@ class Scanner {
 
   run(): PrescanRefusal | undefined {
     const { text } = this;
+    if (text.startsWith("\uFEFF")) {
+      // A byte-order mark is not content: columns count from after it.
+      this.i = 1;
+      this.lineStart = 1;
+    }
     while (this.i < text.length) {
       const refused = this.i === this.lineStart ? this.startLine() : this.step();
       if (refused) return refused;
@@ -116,15 +123,22 @@ class Scanner {
     const first = text[j];
     if (this.blockScalarParent !== undefined) {
       const blankLine = first === undefined || first === "\n" || (first === "\r" && text[j + 1] === "\n");
-      if (blankLine || (indent > this.blockScalarParent && !this.isDocumentMarker(j))) {
+      if (blankLine) {
+        this.skipToLineEnd();
+        return undefined;
+      }
+      this.blockScalarIndent ??= indent;
+      if (indent > this.blockScalarParent && indent >= this.blockScalarIndent && !this.isDocumentMarker(j)) {
         this.skipToLineEnd();
         return undefined;
       }
       this.blockScalarParent = undefined;
+      this.blockScalarIndent = undefined;
     }
     if (this.isDocumentMarker(j)) {
+      // Block levels end with the document; an unclosed flow collection is not forgiven (the
+      // parser refuses it anyway), so that `---` cannot split one deep nesting into shallow parts.
       this.levels = [];
-      this.flowDepth = 0;
       this.atNodeStart = true;
       this.i = j + 3;
       if (text[j] === ".") this.skipToLineEnd();
@@ -183,7 +197,8 @@ class Scanner {
       return this.blockLevel(start) ?? this.count(start);
     }
     if ((c === "?" || c === ":") && isBlank(next)) {
-      if (c === ":" && this.flowDepth === 0) return this.blockLevel(start);
+      // An explicit key or value is an entry of a block mapping at its column, as `- ` is of a sequence.
+      if (this.flowDepth === 0) return this.blockLevel(start);
       this.i++;
       return undefined;
     }
@@ -192,6 +207,10 @@ class Scanner {
     if ((c === "|" || c === ">") && this.flowDepth === 0) {
       // The parent of a block scalar is the innermost block collection on this line.
       this.blockScalarParent = this.levels[this.levels.length - 1] ?? -1;
+      // An indentation indicator (`|2`, `>-4`) fixes the content's indentation; else its first line does.
+      const digit = /^[+-]?([1-9])/.exec(text.slice(this.i + 1, this.i + 3))?.[1];
+      this.blockScalarIndent =
+        digit === undefined ? undefined : Math.max(this.blockScalarParent, 0) + Number(digit);
       this.skipToLineEnd();
       return this.count(start);
     }

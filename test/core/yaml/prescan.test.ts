@@ -134,6 +134,15 @@ describe("the YAML pre-scan", () => {
     expect(trueDepth(text)).toBe(3);
   });
 
+  it("cannot be made to take structure for a block scalar's content, or to forget an open bracket", () => {
+    const refused = (text: string) => prescanYaml(text)?.message.slice(0, 29);
+    expect(refused(`? |\n  text\n: ${"[".repeat(70)}\n`)).toBe("nesting deeper than 64 levels");
+    expect(refused(`a: |\n    text\n  k: ${"[".repeat(70)}\n`)).toBe("nesting deeper than 64 levels");
+    expect(refused(`${"[".repeat(40)}\n---\n${"[".repeat(40)}\n`)).toBe("nesting deeper than 64 levels");
+    // …while a byte-order mark, an indentation indicator and comments leave real content alone.
+    expect(yamlShape(`\uFEFF# see: [[[[ {{{{\n- a: |2\n      - - - [[[[\n    {{{{\n  b: 1\n`).depth).toBe(2);
+  });
+
   it("refuses each limit before parsing, at the node that crossed it", () => {
     expect(prescanYaml(`a: ${"[".repeat(MAX_DEPTH)}]`)).toEqual({
       offset: 3 + MAX_DEPTH - 1,
