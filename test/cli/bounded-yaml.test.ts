@@ -61,6 +61,24 @@ describe.skipIf(!existsSync(join(root, "dist", "cli", "main.js")))(
     );
 
     it(
+      "validate reports every unknown key of the largest config under the limit (24k keys), in one pass",
+      () => {
+        const dir = example();
+        const config = join(dir, ".github", "governor.yml");
+        writeFileSync(config, (HOSTILE_YAML["24k flat keys (under the limit)"] as () => string)());
+        const r = governor("validate", "--repo", dir);
+        expect({ status: r.status, signal: r.signal }).toEqual({ status: 1, signal: null });
+        expect(r.stderr).toContain(
+          `${config}:24000:1: k23999: unknown key "k23999" (expected one of: version,`,
+        );
+        expect(r.stderr).toMatch(
+          /\n24002 problems found; nothing will be proposed until they are fixed\.\n$/,
+        );
+      },
+      TEST_TIMEOUT_MS,
+    );
+
+    it(
       "validate refuses a repository policy of 80k flat keys, naming the policy",
       () => {
         const dir = example();
