@@ -1,5 +1,8 @@
 import { type Document, parseAllDocuments } from "yaml";
 import type { Lever } from "../config/repo-schema.js";
+import { MAX_ALIAS_COUNT } from "../yaml/load.js";
+import { prescanYaml } from "../yaml/prescan.js";
+import { checkStructure } from "../yaml/structure.js";
 
 /** What an HPA scales and on which resources' utilisation. */
 export interface HpaInfo {
@@ -12,26 +15,35 @@ export interface HpaInfo {
   readonly resources: readonly string[];
 }
 
-/** HPAs of a file (autoscaling/v2 Resource metrics); files that are not YAML have none. */
+/**
+ * HPAs of a file (autoscaling/v2 Resource metrics); files that are not YAML have none, and neither
+ * do files over Governor's limits of shape: any file beside a lever is read here, so it gets the
+ * same bounds as a lever file before the parser sees it.
+ */
 export function extractHpas(file: string, text: string): HpaInfo[] {
-  const docs = parseAllDocuments(text);
+  if (prescanYaml(text)) return [];
+  const docs = parseAllDocuments(text, { uniqueKeys: false });
   if (!Array.isArray(docs)) return [];
   const out: HpaInfo[] = [];
   for (const doc of docs as Document.Parsed[]) {
     if (doc.errors.length > 0 || doc.get("kind") !== "HorizontalPodAutoscaler") continue;
-    const data = doc.toJS() as {
-      metadata?: { name?: unknown; namespace?: unknown };
-      spec?: {
-        scaleTargetRef?: { kind?: unknown; name?: unknown };
-        metrics?: unknown;
-        targetCPUUtilizationPercentage?: unknown;
-      };
-    };
-    const ref = data.spec?.scaleTargetRef;
+    if (checkStructure(doc.contents, () => 0).length > 0) continue;
+    const data = toData(doc) as
+      | {
+          metadata?: { name?: unknown; namespace?: unknown };
+          spec?: {
+            scaleTargetRef?: { kind?: unknown; name?: unknown };
+            metrics?: unknown;
+            targetCPUUtilizationPercentage?: unknown;
+          };
+        }
+      | null
+      | undefined;
+    const ref = data?.spec?.scaleTargetRef;
     if (
       typeof ref?.kind !== "string" ||
       typeof ref.name !== "string" ||
-      typeof data.metadata?.name !== "string"
+      typeof data?.metadata?.name !== "string"
     )
       continue;
     const resources = new Set<string>();
@@ -59,6 +71,15 @@ export function extractHpas(file: string, text: string): HpaInfo[] {
     });
   }
   return out;
+}
+
+/** The document's data, or undefined when its aliases expand too much. */
+function toData(doc: Document.Parsed): unknown {
+  try {
+    return doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch {
+    return undefined;
+  }
 }
 
 /** The HPA that scales this lever's workload on the utilisation of the very resource the lever requests. */

@@ -1,6 +1,8 @@
 import { type Document, parseAllDocuments } from "yaml";
 import type { LeverTarget } from "../config/repo-schema.js";
 import { err, ok, type Result } from "../result.js";
+import { prescanYaml } from "../yaml/prescan.js";
+import { checkStructure, offsetPosition } from "../yaml/structure.js";
 import { type LeverError, leverError } from "./errors.js";
 import { type LeverLocation, resolveTarget } from "./resolve.js";
 
@@ -19,9 +21,20 @@ export interface Located {
 
 export const TEMPLATE = /\{\{|\$\{/;
 
-/** Parses a file that holds levers; `file` names it in messages. */
+/**
+ * Parses a file that holds levers; `file` names it in messages. Every entry point (CLI, App,
+ * simulator) reads lever files through here, so the limits on their shape hold everywhere.
+ */
 export function parseLeverFile(text: string, file: string): Result<ParsedFile, LeverError> {
-  const docs = parseAllDocuments(text, { prettyErrors: false, uniqueKeys: true });
+  const at = (offset: number, message: string) => {
+    const p = offsetPosition(text, offset);
+    return err(leverError("invalid-yaml", `${file}:${p.line}:${p.col}: ${message}`));
+  };
+  // Before the parser: its recursion and some of its checks are what a hostile shape attacks.
+  const refused = prescanYaml(text);
+  if (refused) return at(refused.offset, refused.message);
+  // Duplicate keys are found by checkStructure in linear time; the parser's own check is quadratic.
+  const docs = parseAllDocuments(text, { prettyErrors: false, uniqueKeys: false });
   if (!Array.isArray(docs)) return err(leverError("not-found", `${file} is empty: there is nothing to tune`));
   const broken = docs.flatMap((d) => d.errors)[0];
   if (broken) {
@@ -32,6 +45,10 @@ export function parseLeverFile(text: string, file: string): Result<ParsedFile, L
     return err(
       leverError("invalid-yaml", `${file}:${line}: not valid YAML: ${broken.message.split("\n")[0]}${hint}`),
     );
+  }
+  for (const doc of docs) {
+    const problem = checkStructure(doc.contents, (offset) => offsetPosition(text, offset).line)[0];
+    if (problem) return at(problem.offset, problem.message);
   }
   return ok({ text, file, docs });
 }

@@ -1,5 +1,6 @@
 import { type Document, parseDocument, Scalar } from "yaml";
 import { compareValues, type LeverValue, parseValue } from "../values/value.js";
+import { MAX_ALIAS_COUNT } from "../yaml/load.js";
 import type { LeverReading } from "./edit.js";
 import type { Located } from "./parsed-file.js";
 
@@ -32,13 +33,24 @@ export function verifyInsertion(
   if (compareValues(reread.value, value) !== 0) return internal(`read back as ${reread.text}`);
   if (docsAfter.length !== located.docs.length) return internal("change the documents");
   for (let i = 0; i < docsAfter.length; i++) {
-    const a = located.docs[i]?.toJS() as unknown;
-    const b = (docsAfter[i] as Document.Parsed).toJS() as unknown;
+    const a = toData(located.docs[i]);
+    const b = toData(docsAfter[i]);
+    if (!a.ok || !b.ok)
+      return "refusing to write, the file's aliases expand too much to check the edit: write the values out instead of nesting aliases";
     if (i === located.location.docIndex) {
-      if (!equalExcept(a, b, located.location.path)) return internal("change other values");
-    } else if (JSON.stringify(a) !== JSON.stringify(b)) return internal("change another document");
+      if (!equalExcept(a.data, b.data, located.location.path)) return internal("change other values");
+    } else if (JSON.stringify(a.data) !== JSON.stringify(b.data)) return internal("change another document");
   }
   return undefined;
+}
+
+/** A document's data; yaml throws on an alias bomb, which must be a refusal, not a crash. */
+function toData(doc: Document.Parsed | undefined): { ok: true; data: unknown } | { ok: false } {
+  try {
+    return { ok: true, data: doc?.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) as unknown };
+  } catch {
+    return { ok: false };
+  }
 }
 
 function equalExcept(a: unknown, b: unknown, path: readonly (string | number)[]): boolean {

@@ -1,17 +1,11 @@
-import {
-  type Document,
-  isAlias,
-  isMap,
-  isPair,
-  isScalar,
-  isSeq,
-  LineCounter,
-  type Node,
-  parseDocument,
-} from "yaml";
+import { type Document, LineCounter, type Pair, parseDocument, type YAMLMap } from "yaml";
 import type { Diagnostic } from "../diagnostics.js";
 import { err, ok, type Result } from "../result.js";
+import { MAX_FILE_BYTES, prescanYaml } from "./prescan.js";
+import { checkStructure, offsetPosition } from "./structure.js";
 import { bytePosition, firstInvalidUtf8 } from "./utf8.js";
+
+export { MAX_DEPTH, MAX_FILE_BYTES } from "./prescan.js";
 
 /** A file as read from a repository: its path relative to the repository root, and its bytes. */
 export interface SourceFile {
@@ -26,14 +20,15 @@ export interface LoadedYaml {
   readonly lineCounter: LineCounter;
   /** The plain data, after every safety check passed. */
   readonly data: unknown;
+  /**
+   * Each mapping's pairs by key, filled as messages look keys up: one message per unknown key
+   * of a 24,000-key file must not scan the mapping each time (that took 11 s).
+   */
+  readonly pairs: WeakMap<YAMLMap, ReadonlyMap<string, Pair>>;
 }
 
-export const MAX_FILE_BYTES = 1024 * 1024;
-export const MAX_DEPTH = 64;
 /** Aliases expanded when turning YAML into data; the yaml package's own guard against alias bombs. */
 export const MAX_ALIAS_COUNT = 100;
-/** Keys that could reach an object's prototype in code that copies data around. */
-const FORBIDDEN_KEYS = new Set(["__proto__", "constructor", "prototype"]);
 
 /**
  * Turns untrusted bytes into YAML data, or says exactly what is wrong and where: not UTF-8,
@@ -67,8 +62,15 @@ export function loadYaml(file: SourceFile): Result<LoadedYaml, Diagnostic[]> {
     ]);
   }
   const text = new TextDecoder("utf-8").decode(file.bytes);
+  // Before the parser: its recursion and some of its checks are what a hostile shape attacks.
+  const refused = prescanYaml(text);
+  if (refused) {
+    const p = offsetPosition(text, refused.offset);
+    return err([at(p.line, p.col, refused.message)]);
+  }
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  // Duplicate keys are found by checkStructure in linear time; the parser's own check is quadratic.
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false });
   const pos = (offset: number) => lineCounter.linePos(offset);
   if (doc.errors.length > 0) {
     // Later YAML errors are mostly echoes of the first: report it alone, with the count.
@@ -80,9 +82,9 @@ export function loadYaml(file: SourceFile): Result<LoadedYaml, Diagnostic[]> {
         : "";
     return err([at(p.line, p.col, `not valid YAML: ${firstLine(first.message)}${more}`)]);
   }
-  const structural = checkStructure(doc, (offset, message) => {
-    const p = pos(offset);
-    return at(p.line, p.col, message);
+  const structural = checkStructure(doc.contents, (offset) => pos(offset).line).map((problem) => {
+    const p = pos(problem.offset);
+    return at(p.line, p.col, problem.message);
   });
   if (structural.length > 0) return err(structural);
   let data: unknown;
@@ -95,40 +97,10 @@ export function loadYaml(file: SourceFile): Result<LoadedYaml, Diagnostic[]> {
       at(1, 1, `YAML aliases expand too much (${message}); write the values out instead of nesting aliases`),
     ]);
   }
-  return ok({ path: file.path, text, doc, lineCounter, data });
+  return ok({ path: file.path, text, doc, lineCounter, data, pairs: new WeakMap() });
 }
 
 /** The message alone: yaml appends "at line N, column M:" and a code frame, which the position already says. */
 function firstLine(message: string): string {
   return (message.split("\n")[0] ?? message).replace(/ at line \d+, column \d+:?$/, "");
-}
-
-/** An iterative walk, so that a hostile nesting depth cannot overflow the stack before it is refused. */
-function checkStructure(
-  doc: Document.Parsed,
-  at: (offset: number, message: string) => Diagnostic,
-): Diagnostic[] {
-  const out: Diagnostic[] = [];
-  const stack: Array<{ node: unknown; depth: number }> = [{ node: doc.contents, depth: 1 }];
-  while (stack.length > 0) {
-    const { node, depth } = stack.pop() as { node: unknown; depth: number };
-    if (!isMap(node) && !isSeq(node)) continue;
-    const offset = (node as Node).range?.[0] ?? 0;
-    if (depth > MAX_DEPTH) {
-      out.push(at(offset, `nesting is deeper than ${MAX_DEPTH} levels: flatten this structure`));
-      return out;
-    }
-    for (const item of node.items) {
-      if (isPair(item)) {
-        const key = item.key;
-        if (isScalar(key) && typeof key.value === "string" && FORBIDDEN_KEYS.has(key.value)) {
-          out.push(
-            at(key.range?.[0] ?? offset, `the key "${key.value}" is not allowed: rename or remove it`),
-          );
-        }
-        if (!isAlias(item.value)) stack.push({ node: item.value, depth: depth + 1 });
-      } else if (!isAlias(item)) stack.push({ node: item, depth: depth + 1 });
-    }
-  }
-  return out;
 }

@@ -1,4 +1,4 @@
-import { isMap, isPair, isScalar, isSeq, type Node, type Pair, Scalar } from "yaml";
+import { isMap, isPair, isScalar, isSeq, type Node, type Pair, Scalar, type YAMLMap } from "yaml";
 import type { LoadedYaml } from "./load.js";
 
 export type PathSegment = string | number;
@@ -17,13 +17,26 @@ interface Found {
   readonly complete: boolean;
 }
 
+/** The first pair of `map` whose scalar key reads `key`, through the file's index of pairs. */
+function pairOf(loaded: LoadedYaml, map: YAMLMap, key: string): Pair | undefined {
+  let index = loaded.pairs.get(map);
+  if (!index) {
+    const byKey = new Map<string, Pair>();
+    for (const p of map.items)
+      if (isPair(p) && isScalar(p.key) && !byKey.has(String(p.key.value))) byKey.set(String(p.key.value), p);
+    loaded.pairs.set(map, byKey);
+    index = byKey;
+  }
+  return index.get(key);
+}
+
 /** Walks a parsed document along a data path, stopping at the deepest node that exists. */
 export function findNode(loaded: LoadedYaml, path: readonly PathSegment[]): Found {
   let node = loaded.doc.contents as Node | null;
   let key: Node | undefined;
   for (const seg of path) {
     if (isMap(node)) {
-      const pair = node.items.find((p: Pair) => isScalar(p.key) && String(p.key.value) === String(seg));
+      const pair = pairOf(loaded, node, String(seg));
       if (!pair) return { node, key, complete: false };
       key = pair.key as Node;
       node = (pair.value as Node | null) ?? null;
@@ -62,7 +75,7 @@ export function positionOf(
 export function positionOfKey(loaded: LoadedYaml, path: readonly PathSegment[], key: string): Position {
   const found = findNode(loaded, path);
   if (found.complete && isMap(found.node)) {
-    const pair = found.node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === key);
+    const pair = pairOf(loaded, found.node, key);
     if (pair?.key && (pair.key as Node).range)
       return positionOfOffset(loaded, (pair.key as Node).range?.[0] ?? 0);
   }

@@ -69,10 +69,10 @@ describe("loadYaml", () => {
 
   it("refuses deep nesting quickly, in flow and block style", () => {
     const flow = `a: ${"[".repeat(100_000)}${"]".repeat(100_000)}`;
-    expect(problems(flow)[0]).toMatch(/nesting is deeper than 64 levels|not valid YAML/);
+    expect(problems(flow)[0]).toMatch(/nesting deeper than 64 levels/);
     const block = Array.from({ length: 80 }, (_, i) => `${"  ".repeat(i)}k${i}:`).join("\n");
     expect(problems(`${block} 1\n`)).toEqual([
-      expect.stringMatching(/^f\.yaml:65:\d+: nesting is deeper than 64 levels/),
+      expect.stringMatching(/^f\.yaml:65:\d+: nesting deeper than 64 levels: Governor refuses/),
     ]);
   });
 
