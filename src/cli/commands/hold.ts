@@ -1,5 +1,6 @@
 import { join } from "node:path";
 import { readRepoConfigInput } from "../../adapters/fs/read-repo-config.js";
+import { finishCheckoutSync } from "../../adapters/git/checkout-sync.js";
 import { commitHere, currentBranch } from "../../adapters/git/git-commit.js";
 import { readGitLedger } from "../../adapters/git/git-ledger.js";
 import { formatTrailers, TRAILER } from "../../adapters/git/trailers.js";
@@ -70,11 +71,14 @@ export async function holdCommand(
   const message = `Governor ${action}: ${describeScope(scope)}\n\n${reason}\n\n${formatTrailers([
     [action === "hold" ? TRAILER.hold : TRAILER.resume, scopeText(scope)],
   ])}\n`;
+  // A run killed after a revert moved the branch finishes bringing the checkout along first.
+  const synced = await finishCheckoutSync(options.repo);
+  if (!synced.ok) return fail(`${options.repo}: ${synced.error}`);
   const commit = await commitHere(options.repo, { files: [], message, date: now });
   if (!commit.ok) return fail(`${options.repo}: ${commit.error}`);
   const lifted = action === "resume" ? `; lifted: ${holding.map((h) => h.reason).join("; ")}` : "";
   io.stdout(
-    `${action === "hold" ? "held" : "resumed"} ${describeScope(scope)} on ${branch.value} (commit ${commit.value.slice(0, 12)})${lifted}\n`,
+    `${action === "hold" ? "held" : "resumed"} ${describeScope(scope)} on ${branch.value} (commit ${commit.value.commit.slice(0, 12)})${lifted}\n`,
   );
   return 0;
 }
