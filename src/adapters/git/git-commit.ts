@@ -20,9 +20,11 @@ export interface Head {
 }
 
 export async function currentHead(dir: string): Promise<Result<Head, string>> {
-  const r = await gitText(dir, ["rev-parse", "--symbolic-full-name", "HEAD", "HEAD"]);
+  // The flag applies to the arguments after it: the commit id first, then the branch's full name.
+  const r = await gitText(dir, ["rev-parse", "HEAD", "--symbolic-full-name", "HEAD"]);
   if (!r.ok) return err(`not a git repository with commits (${r.error})`);
-  const [ref = "", oid = ""] = r.value.split("\n");
+  const [oid = "", ref = ""] = r.value.split("\n");
+  if (!/^[0-9a-f]{40,64}$/.test(oid)) return err(`not a git repository with commits (HEAD is ${oid})`);
   if (!ref.startsWith("refs/heads/")) return err("HEAD is detached: check out a branch first");
   const commit = await readCommit(dir, oid);
   if (!commit.ok) return commit;
