@@ -22,7 +22,7 @@ export async function syncCheckout(dir: string, from: string, to: string): Promi
     if (!synced.ok) return synced;
     if (!synced.value)
       notes.push(
-        `${c.path} has uncommitted changes in your working tree or index: left as they are (git diff HEAD shows them against Governor's commit ${to.slice(0, 12)})`,
+        `${c.path} has uncommitted changes of yours: left as they are, so git diff shows Governor's commit ${to.slice(0, 12)} undone there — keep the committed value when you commit them`,
       );
   }
   return ok(notes);
@@ -42,7 +42,11 @@ export async function finishCheckoutSync(dir: string): Promise<Result<string[], 
 
 const REGULAR = new Set(["100644", "100755"]);
 
-/** true: the path is at `to` (now or already); false: a person's edit is there, left alone. */
+/**
+ * true: the path is at `to` in the index and the working tree (now or already); false: a
+ * person's staged or unstaged edit is there and stays. The index entry moves only from the old
+ * blob, the file only from the old bytes and only once the index is at the new blob.
+ */
 async function syncPath(dir: string, c: ChangedPath): Promise<Result<boolean, string>> {
   if (!REGULAR.has(c.oldMode) || c.oldMode !== c.newMode) return ok(false);
   const index = await runGit(dir, ["--literal-pathspecs", "ls-files", "-s", "-z", "--", c.path]);
@@ -50,22 +54,18 @@ async function syncPath(dir: string, c: ChangedPath): Promise<Result<boolean, st
   const entries = index.value.toString("utf8").split("\0").filter(Boolean);
   const [mode, oid, stage] = (entries[0] ?? "").split("\t")[0]?.split(" ") ?? [];
   if (entries.length !== 1 || stage !== "0" || mode !== c.oldMode) return ok(false);
+  if (oid === c.oldOid) {
+    const staged = await runGit(dir, ["update-index", "--cacheinfo", `${c.newMode},${c.newOid},${c.path}`]);
+    if (!staged.ok) return staged;
+  } else if (oid !== c.newOid) return ok(false);
   const file = await worktreeFile(dir, c.path);
   if (!file) return ok(false);
   const old = await readBlob(dir, c.oldOid);
   if (!old.ok) return old;
-  if (oid === c.newOid) {
-    if (!file.bytes.equals(old.value)) {
-      const now = await readBlob(dir, c.newOid);
-      return now.ok ? ok(file.bytes.equals(now.value)) : now;
-    }
-  } else if (oid !== c.oldOid || !file.bytes.equals(old.value)) return ok(false);
-  else {
-    const staged = await runGit(dir, ["update-index", "--cacheinfo", `${c.newMode},${c.newOid},${c.path}`]);
-    if (!staged.ok) return staged;
-  }
   const bytes = await readBlob(dir, c.newOid);
   if (!bytes.ok) return bytes;
+  if (file.bytes.equals(bytes.value)) return ok(true);
+  if (!file.bytes.equals(old.value)) return ok(false);
   const written = await replaceFile(file.full, bytes.value, file.mode);
   return written.ok ? ok(true) : written;
 }
