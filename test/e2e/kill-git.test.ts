@@ -224,7 +224,11 @@ describe.skipIf(!available)(
       ]);
       expect(out).toMatch(/cpu: committed [0-9a-f]{12} on governor\/cpu \(300m -> 450m\)/);
       expect(out).toMatch(/web-cpu: committed [0-9a-f]{12} on governor\/web-cpu \(300m -> 450m\)/);
-      expect(git(reference, BASE, "show", "governor/web-cpu:apps/d.yaml")).toBe(deployment("d"));
+      // Each branch is the base plus its own lever's edit: never the previous lever's.
+      expect(git(reference, BASE, "diff", "--name-only", "main", "governor/cpu")).toBe("apps/d.yaml\n");
+      expect(git(reference, BASE, "diff", "--name-only", "main", "governor/web-cpu")).toBe(
+        "apps/web/e.yaml\n",
+      );
       expect(rows.length).toBeGreaterThan(3);
       expect(rows.filter((r) => !r.converged)).toEqual([]);
     }, 600_000);

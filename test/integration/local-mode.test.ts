@@ -1,6 +1,6 @@
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { readFileSync, writeFileSync } from "node:fs";
+import { readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { applyCommand } from "../../src/cli/commands/apply.js";
@@ -311,6 +311,18 @@ describe.skipIf(!available)("local mode end to end: real Prometheus, real git", 
     expect(r.stderr).toMatch(
       /^--commit: apps\/d\.yaml has uncommitted changes; Governor's commits are built from committed files only/,
     );
+    expect(git(dir, "for-each-ref", "--format=%(refname)")).toBe("refs/heads/main\n");
+  });
+
+  it("apply --commit refuses a lever file that git holds as a symlink, whatever it points at", async () => {
+    const dir = gitRepo();
+    git(dir, "mv", "apps/d.yaml", "apps/real.yaml");
+    symlinkSync("real.yaml", join(dir, "apps/d.yaml"));
+    git(dir, "add", "apps");
+    git(dir, "-c", "user.name=p", "-c", "user.email=p@p", "commit", "-q", "-m", "a symlink");
+    const r = await run(applyCommand, { repo: dir, now: iso(BASE + 3 * HOUR), commit: true });
+    expect(r.stderr).toContain('"apps/d.yaml" is a symlink in git: Governor edits only regular files');
+    expect(r.code).toBe(1);
     expect(git(dir, "for-each-ref", "--format=%(refname)")).toBe("refs/heads/main\n");
   });
 
