@@ -142,6 +142,17 @@ describe("governor hold / resume (local mode)", () => {
     expect(git(dir, "rev-parse", "HEAD~1").trim()).toBe(revert);
   });
 
+  it("a hold run again (after a kill, a retried CI step) commits nothing twice", async () => {
+    const { dir } = await example();
+    expect((await runCli("hold", "checkout-cpu", "--reason", "incident 4711", "--repo", dir)).code).toBe(0);
+    const head = git(dir, "rev-parse", "HEAD");
+    expect(await runCli("hold", "checkout-cpu", "--reason", "incident 4711", "--repo", dir)).toMatchObject({
+      code: 0,
+      stdout: "lever checkout-cpu is already held (incident 4711); nothing committed\n",
+    });
+    expect(git(dir, "rev-parse", "HEAD")).toBe(head);
+  });
+
   it("says so when nothing holds, and commits nothing", async () => {
     const { dir } = await example();
     const head = git(dir, "rev-parse", "HEAD");

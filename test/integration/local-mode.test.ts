@@ -74,11 +74,11 @@ function checkout(dir: string): Record<string, string> {
   return out;
 }
 
-function gitRepo(): string {
+function gitRepo(sub = ""): string {
   const dir = tmpRepo({
-    ".github/governor.yml": CONFIG,
-    ".github/governor/policies/test-cpu.yaml": POLICY,
-    "apps/d.yaml": DEPLOYMENT,
+    [`${sub}.github/governor.yml`]: CONFIG,
+    [`${sub}.github/governor/policies/test-cpu.yaml`]: POLICY,
+    [`${sub}apps/d.yaml`]: DEPLOYMENT,
   });
   const git = (...args: string[]) =>
     execFileSync("git", args, {
@@ -415,6 +415,19 @@ describe.skipIf(!available)("local mode end to end: real Prometheus, real git", 
     await run(verifyCommand, { repo: dir, now: iso(BASE + 5 * HOUR), json: true, revert: true });
     expect(git(dir, "status", "--porcelain")).toBe("");
     expect(readFileSync(join(dir, "apps/d.yaml"), "utf8")).toBe(DEPLOYMENT);
+  });
+
+  it("--repo a subfolder of the repository: the commits carry the path from the repository's root", async () => {
+    const top = gitRepo("infra/");
+    const dir = join(top, "infra");
+    const applied = await run(applyCommand, { repo: dir, now: iso(BASE + 4 * HOUR), commit: true });
+    expect(applied.stderr).toBe("");
+    expect(git(top, "diff", "--name-only", "main", "governor/cpu")).toBe("infra/apps/d.yaml\n");
+    merge(top, BASE + 4 * HOUR);
+    const v = await run(verifyCommand, { repo: dir, now: iso(BASE + 5 * HOUR), json: true, revert: true });
+    expect(JSON.parse(v.stdout).verdicts[0]).toMatchObject({ reverted: true });
+    expect(git(top, "show", "HEAD:infra/apps/d.yaml")).toBe(DEPLOYMENT);
+    expect(git(top, "status", "--porcelain")).toBe("");
   });
 
   it("exits 2 with every lever blocked when Prometheus is unreachable", async () => {

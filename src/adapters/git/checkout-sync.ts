@@ -13,6 +13,7 @@ import { runGit } from "./run-git.js";
  * index goes first, then the file (by an atomic rename), so that an interruption at any point
  * leaves a state the next run recognises and finishes: HEAD's commit is the record.
  */
+/** `dir` is the working tree's top folder: the paths of commits are from there. */
 export async function syncCheckout(dir: string, from: string, to: string): Promise<Result<string[], string>> {
   const changed = await changedPaths(dir, from, to);
   if (!changed.ok) return changed;
@@ -30,14 +31,14 @@ export async function syncCheckout(dir: string, from: string, to: string): Promi
 
 /** Finishes the checkout's sync to HEAD when HEAD is Governor's revert (a run killed after moving the branch). */
 export async function finishCheckoutSync(dir: string): Promise<Result<string[], string>> {
-  const head = await runGit(dir, ["rev-parse", "--verify", "-q", "HEAD^{commit}"]);
+  const head = await runGit(dir, ["rev-parse", "--show-toplevel", "HEAD^{commit}"]);
   if (!head.ok) return ok([]); // no commit yet: nothing Governor did
-  const oid = head.value.toString("utf8").trim();
-  const commit = await readCommit(dir, oid);
+  const [top = dir, oid = ""] = head.value.toString("utf8").trim().split("\n");
+  const commit = await readCommit(top, oid);
   if (!commit.ok) return commit;
   const [parent, ...others] = commit.value.parents;
   if (!parent || others.length > 0 || !parseTrailers(commit.value.message).has(TRAILER.revert)) return ok([]);
-  return syncCheckout(dir, parent, oid);
+  return syncCheckout(top, parent, oid);
 }
 
 const REGULAR = new Set(["100644", "100755"]);

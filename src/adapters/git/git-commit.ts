@@ -17,18 +17,29 @@ export interface Head {
   readonly branch: string;
   readonly oid: string;
   readonly tree: string;
+  /** The top folder of the working tree: plumbing runs there, with paths from the root. */
+  readonly top: string;
+  /** Where --repo is inside the repository ("" at its top, "infra/" in a subfolder). */
+  readonly prefix: string;
 }
 
 export async function currentHead(dir: string): Promise<Result<Head, string>> {
-  // The flag applies to the arguments after it: the commit id first, then the branch's full name.
-  const r = await gitText(dir, ["rev-parse", "HEAD", "--symbolic-full-name", "HEAD"]);
+  // Each flag applies to the arguments after it: top folder, prefix, commit id, branch's full name.
+  const r = await gitText(dir, [
+    "rev-parse",
+    "--show-toplevel",
+    "--show-prefix",
+    "HEAD",
+    "--symbolic-full-name",
+    "HEAD",
+  ]);
   if (!r.ok) return err(`not a git repository with commits (${r.error})`);
-  const [oid = "", ref = ""] = r.value.split("\n");
+  const [top = "", prefix = "", oid = "", ref = ""] = r.value.split("\n");
   if (!/^[0-9a-f]{40,64}$/.test(oid)) return err(`not a git repository with commits (HEAD is ${oid})`);
   if (!ref.startsWith("refs/heads/")) return err("HEAD is detached: check out a branch first");
   const commit = await readCommit(dir, oid);
   if (!commit.ok) return commit;
-  return ok({ ref, branch: ref.slice("refs/heads/".length), oid, tree: commit.value.tree });
+  return ok({ ref, branch: ref.slice("refs/heads/".length), oid, tree: commit.value.tree, top, prefix });
 }
 
 export async function currentBranch(dir: string): Promise<Result<string, string>> {
@@ -54,7 +65,7 @@ export async function treeWith(
 }
 
 /**
- * One commit on the checked-out branch, made from committed content only: the new tree is
+ * One commit on the checked-out branch (file paths relative to `dir`, which may be a subfolder), made from committed content only: the new tree is
  * `head`'s with the files replaced, and the branch moves by one compare-and-swap from `head`
  * (a person's commit in between makes it fail, never lost). Then the index and the working tree
  * follow for exactly those paths, where they still hold the old content. Nothing a person staged
@@ -72,18 +83,21 @@ export async function commitHere(
     if (!current.ok) return current;
     head = current.value;
   }
-  const tree = await treeWith(dir, head.tree, request.files);
+  // Plumbing runs at the top folder, with paths from the root of the repository.
+  const at = head.top;
+  const files = request.files.map((f) => ({ ...f, path: `${head.prefix}${f.path}` }));
+  const tree = await treeWith(at, head.tree, files);
   if (!tree.ok) return tree;
-  const commit = await writeCommit(dir, {
+  const commit = await writeCommit(at, {
     tree: tree.value,
     parents: [head.oid],
     message: request.message,
     date: request.date,
-    identity: await needsIdentity(dir),
+    identity: await needsIdentity(at),
   });
   if (!commit.ok) return commit;
   const moved = await moveRef(
-    dir,
+    at,
     head.ref,
     commit.value,
     head.oid,
@@ -91,6 +105,6 @@ export async function commitHere(
   );
   if (!moved.ok) return moved;
   if (request.files.length === 0) return ok({ commit: commit.value, notes: [] });
-  const synced = await syncCheckout(dir, head.oid, commit.value);
+  const synced = await syncCheckout(at, head.oid, commit.value);
   return synced.ok ? ok({ commit: commit.value, notes: synced.value }) : synced;
 }

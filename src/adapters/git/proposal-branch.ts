@@ -32,27 +32,23 @@ const MAX_WALK = 20;
  * same base is left as it is, an older proposal of Governor's is replaced by compare-and-swap,
  * and a branch holding any commit Governor did not write is never rewritten.
  */
-export async function proposeOnBranch(
-  dir: string,
-  base: Head,
-  p: Proposal,
-): Promise<Result<ProposalOutcome, string>> {
+export async function proposeOnBranch(base: Head, p: Proposal): Promise<Result<ProposalOutcome, string>> {
   const ref = `refs/heads/governor/${p.lever.id}`;
-  const tree = await treeWith(dir, base.tree, [{ path: p.lever.target.file, text: p.text }]);
+  // Plumbing runs at the top folder, with paths from the root of the repository.
+  const at = base.top;
+  const tree = await treeWith(at, base.tree, [
+    { path: `${base.prefix}${p.lever.target.file}`, text: p.text },
+  ]);
   if (!tree.ok) return tree;
-  const existing = await resolveCommit(dir, ref);
+  const existing = await resolveCommit(at, ref);
   if (existing !== undefined) {
-    const listed = await gitText(dir, [
-      "rev-list",
-      `--max-count=${MAX_WALK + 1}`,
-      `${base.oid}..${existing}`,
-    ]);
+    const listed = await gitText(at, ["rev-list", `--max-count=${MAX_WALK + 1}`, `${base.oid}..${existing}`]);
     if (!listed.ok) return listed;
     const own = listed.value.split("\n").filter(Boolean);
     for (const oid of own) {
-      const mine = own.length <= MAX_WALK ? await isGovernorProposal(dir, oid, p.lever) : false;
+      const mine = own.length <= MAX_WALK ? await isGovernorProposal(at, oid, p.lever, base.prefix) : false;
       if (!mine) {
-        const c = await readCommit(dir, oid);
+        const c = await readCommit(at, oid);
         return ok({
           kind: "edited-by-person",
           commit: oid,
@@ -60,7 +56,7 @@ export async function proposeOnBranch(
         });
       }
     }
-    const head = await readCommit(dir, existing);
+    const head = await readCommit(at, existing);
     if (!head.ok) return head;
     const t = parseTrailers(head.value.message);
     if (
@@ -72,16 +68,16 @@ export async function proposeOnBranch(
     )
       return ok({ kind: "unchanged", commit: existing });
   }
-  const commit = await writeCommit(dir, {
+  const commit = await writeCommit(at, {
     tree: tree.value,
     parents: [base.oid],
     message: p.message,
     date: p.date,
-    identity: await needsIdentity(dir),
+    identity: await needsIdentity(at),
   });
   if (!commit.ok) return commit;
   const moved = await moveRef(
-    dir,
+    at,
     ref,
     commit.value,
     existing,
@@ -97,7 +93,12 @@ export async function proposeOnBranch(
  * — the parent's with exactly the lever's file changed, by exactly the edit Governor makes from
  * the parent's text to the `Governor-To` value — must all match.
  */
-export async function isGovernorProposal(dir: string, oid: string, lever: ResolvedLever): Promise<boolean> {
+export async function isGovernorProposal(
+  dir: string,
+  oid: string,
+  lever: ResolvedLever,
+  prefix = "",
+): Promise<boolean> {
   const c = await readCommit(dir, oid);
   if (!c.ok || c.value.parents.length !== 1) return false;
   const t = parseTrailers(c.value.message);
@@ -110,7 +111,7 @@ export async function isGovernorProposal(dir: string, oid: string, lever: Resolv
   const changed = await changedPaths(dir, c.value.parents[0] as string, oid);
   if (!path.ok || !changed.ok || changed.value.length !== 1) return false;
   const [edit] = changed.value;
-  if (!edit || edit.path !== path.value || edit.oldMode !== edit.newMode) return false;
+  if (!edit || edit.path !== `${prefix}${path.value}` || edit.oldMode !== edit.newMode) return false;
   const before = await readBlob(dir, edit.oldOid);
   const after = await readBlob(dir, edit.newOid);
   const value = parseValue(lever.policyDef.valueType, to);

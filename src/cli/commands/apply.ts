@@ -1,4 +1,4 @@
-import { writeRepoFile } from "../../adapters/fs/repo-files.js";
+import { decodeText, writeRepoFile } from "../../adapters/fs/repo-files.js";
 import { finishCheckoutSync } from "../../adapters/git/checkout-sync.js";
 import { currentHead, type Head } from "../../adapters/git/git-commit.js";
 import { committedFile } from "../../adapters/git/objects.js";
@@ -62,7 +62,7 @@ export async function applyCommand(
       const text = texts.value.get(d.lever);
       if (!lever || text === undefined) continue;
       const from = d.from ?? "(not set)";
-      const outcome = await proposeOnBranch(options.repo, base, {
+      const outcome = await proposeOnBranch(base, {
         lever,
         text,
         message: commitMessage(d),
@@ -132,9 +132,11 @@ async function committedTexts(
     const edit = d.edit as NonNullable<Decision["edit"]>;
     const lever = ctx.loaded.levers.find((l) => l.id === d.lever);
     if (!lever || !d.toValue) continue;
-    const file = await committedFile(ctx.repo, base.oid, edit.file);
+    const file = await committedFile(base.top, base.oid, `${base.prefix}${edit.file}`);
     if (!file.ok) return err(file.error);
-    const committed = new TextDecoder("utf-8", { fatal: false, ignoreBOM: true }).decode(file.value.bytes);
+    const text = decodeText({ path: edit.file, bytes: file.value.bytes });
+    if (!text.ok) return err(text.error.message);
+    const committed = text.value;
     if (committed !== edit.before)
       return err(
         `${edit.file} has uncommitted changes; Governor's commits are built from committed files only (${base.branch} at ${base.oid.slice(0, 12)}), so nothing was committed: commit or stash the edit, then run again`,

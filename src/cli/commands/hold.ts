@@ -68,6 +68,11 @@ export async function holdCommand(
     return 0;
   }
   const reason = options.reason?.trim() || (action === "hold" ? "held by a person" : "resumed by a person");
+  // A rerun (of a run killed after its commit, or a retried CI step) adds no second hold.
+  if (action === "hold" && holding.some((h) => h.reason === reason)) {
+    io.stdout(`${describeScope(scope)} is already held (${reason}); nothing committed\n`);
+    return 0;
+  }
   const message = `Governor ${action}: ${describeScope(scope)}\n\n${reason}\n\n${formatTrailers([
     [action === "hold" ? TRAILER.hold : TRAILER.resume, scopeText(scope)],
   ])}\n`;

@@ -49,7 +49,11 @@ async function revert(ctx: LocalContext, lever: ResolvedLever, row: Row): Promis
   const { change } = row;
   const head = await currentHead(ctx.repo);
   if (!head.ok) return `not reverted: ${head.error}`;
-  const file = await committedFile(ctx.repo, head.value.oid, lever.target.file);
+  const file = await committedFile(
+    head.value.top,
+    head.value.oid,
+    `${head.value.prefix}${lever.target.file}`,
+  );
   if (!file.ok) return `not reverted: ${file.error}`;
   const text = decodeText({ path: lever.target.file, bytes: file.value.bytes });
   if (!text.ok) return `not reverted: ${text.error.message}`;
