@@ -8,10 +8,11 @@ import { runGit } from "./run-git.js";
 /**
  * When Governor moves the checked-out branch (a revert changes a file), the index and the
  * working tree still hold the parent's content: `git status` would show the revert undone and
- * `git commit -a` would undo it. Each changed path is brought forward only while it still holds
- * exactly the parent's content — a person's staged or unstaged edit is never overwritten. The
- * index goes first, then the file (by an atomic rename), so that an interruption at any point
- * leaves a state the next run recognises and finishes: HEAD's commit is the record.
+ * `git commit -a` would undo it. For each changed path the index entry is brought forward only
+ * while it is still the parent's blob, and the file only while it still holds the parent's bytes
+ * — a person's staged or unstaged edit is never overwritten. The index goes first, then the file
+ * (by an atomic rename), so that an interruption at any point leaves a state the next run
+ * recognises and finishes: HEAD's commit is the record.
  */
 /** `dir` is the working tree's top folder: the paths of commits are from there. */
 export async function syncCheckout(dir: string, from: string, to: string): Promise<Result<string[], string>> {
