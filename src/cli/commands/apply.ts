@@ -26,14 +26,15 @@ export async function applyCommand(
 ): Promise<number> {
   const ctx = await openLocal(options, io, env, clock);
   if (!ctx.ok) return ctx.error;
+  // A run killed after a revert moved the branch finishes bringing the checkout along first,
+  // before the plan reads the working tree (apply without --commit edits it, too).
+  const synced = await finishCheckoutSync(options.repo);
+  if (!synced.ok) {
+    io.stderr(`${synced.error}\n`);
+    return 1;
+  }
   let base: Head | undefined;
   if (options.commit) {
-    // A run killed after a revert moved the branch finishes bringing the checkout along first.
-    const synced = await finishCheckoutSync(options.repo);
-    if (!synced.ok) {
-      io.stderr(`--commit: ${synced.error}\n`);
-      return 1;
-    }
     const head = await currentHead(options.repo);
     if (!head.ok) {
       io.stderr(`--commit: ${head.error}\n`);
