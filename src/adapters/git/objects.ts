@@ -71,6 +71,16 @@ function components(path: string): Result<string[], string> {
   return checked.ok ? ok(checked.value.split("/")) : checked;
 }
 
+/** Why `entry` cannot be the component `here` of a lever's path (the last one: the file), if it cannot. */
+function entryProblem(entry: TreeEntry | undefined, here: string, last: boolean): string | undefined {
+  if (!entry) return `"${here}" is not in the commit`;
+  if (entry.mode === "120000") return `"${here}" is a symlink in git: Governor edits only regular files`;
+  if (entry.mode === "160000") return `"${here}" is a submodule: Governor edits only regular files`;
+  if (last)
+    return REGULAR.has(entry.mode) && entry.type === "blob" ? undefined : `"${here}" is not a regular file`;
+  return entry.type === "tree" ? undefined : `"${here}" is a file, not a folder`;
+}
+
 /** The entry at `path` of `tree`, refusing a symlink or a submodule anywhere along it. */
 export async function entryAt(dir: string, tree: string, path: string): Promise<Result<TreeEntry, string>> {
   const parts = components(path);
@@ -80,16 +90,10 @@ export async function entryAt(dir: string, tree: string, path: string): Promise<
     const listed = await listTree(dir, current);
     if (!listed.ok) return listed;
     const entry = listed.value.find((e) => e.name === name);
-    const here = parts.value.slice(0, i + 1).join("/");
-    if (!entry) return err(`"${here}" is not in the commit`);
-    if (entry.mode === "120000")
-      return err(`"${here}" is a symlink in git: Governor edits only regular files`);
-    if (entry.mode === "160000") return err(`"${here}" is a submodule: Governor edits only regular files`);
-    if (i === parts.value.length - 1) {
-      if (!REGULAR.has(entry.mode) || entry.type !== "blob") return err(`"${here}" is not a regular file`);
-      return ok(entry);
-    }
-    if (entry.type !== "tree") return err(`"${here}" is a file, not a folder`);
+    const last = i === parts.value.length - 1;
+    const problem = entryProblem(entry, parts.value.slice(0, i + 1).join("/"), last);
+    if (problem || !entry) return err(problem ?? `"${path}" is not in the commit`);
+    if (last) return ok(entry);
     current = entry.oid;
   }
   return err(`"${path}" is empty`);
@@ -138,27 +142,29 @@ export async function replaceFile(
   path: string,
   blob: string,
 ): Promise<Result<string, string>> {
-  const existing = await entryAt(dir, tree, path);
-  if (!existing.ok) return existing;
   const parts = components(path);
   if (!parts.ok) return parts;
-  const rebuild = async (at: string, rest: readonly string[]): Promise<Result<string, string>> => {
+  const rebuild = async (at: string, depth: number): Promise<Result<string, string>> => {
     const listed = await listTree(dir, at);
     if (!listed.ok) return listed;
-    const [name, ...deeper] = rest;
+    const name = parts.value[depth];
+    const last = depth === parts.value.length - 1;
+    const found = listed.value.find((e) => e.name === name);
+    const problem = entryProblem(found, parts.value.slice(0, depth + 1).join("/"), last);
+    if (problem || !found) return err(problem ?? `"${path}" is not in the commit`);
     const entries: TreeEntry[] = [];
     for (const e of listed.value) {
-      if (e.name !== name) entries.push(e);
-      else if (deeper.length === 0) entries.push({ ...e, oid: blob });
+      if (e !== found) entries.push(e);
+      else if (last) entries.push({ ...e, oid: blob });
       else {
-        const sub = await rebuild(e.oid, deeper);
+        const sub = await rebuild(e.oid, depth + 1);
         if (!sub.ok) return sub;
         entries.push({ ...e, oid: sub.value });
       }
     }
     return makeTree(dir, entries);
   };
-  return rebuild(tree, parts.value);
+  return rebuild(tree, 0);
 }
 
 export interface NewCommit {
