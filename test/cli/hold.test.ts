@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { NOW } from "../helpers/engine.js";
@@ -95,8 +95,62 @@ describe("governor hold / resume (local mode)", () => {
     git(dir, "add", "notes.txt");
     expect((await runCli("hold", "--reason", "deploy freeze", "--repo", dir)).code).toBe(0);
     expect(git(dir, "show", "--stat", "--format=%s", "HEAD").trim()).toBe("Governor hold: the repository");
-    expect(git(dir, "status", "--porcelain")).toContain("A  notes.txt");
+    expect(git(dir, "status", "--porcelain", "-uno")).toContain("A  notes.txt");
     expect(existsSync(join(dir, "hook-ran"))).toBe(false);
+  });
+
+  it("moves the branch alone: the index and the files stay byte for byte", async () => {
+    const { dir } = await example();
+    writeFileSync(join(dir, "notes.txt"), "staged\n");
+    git(dir, "add", "notes.txt");
+    writeFileSync(join(dir, "notes.txt"), "staged, then edited\n");
+    const index = () => readFileSync(join(dir, ".git/index")).toString("base64");
+    const before = index();
+    expect((await runCli("hold", "--reason", "freeze", "--repo", dir)).code).toBe(0);
+    expect(index()).toBe(before);
+    expect(git(dir, "status", "--porcelain", "-uno")).toBe("AM notes.txt\n");
+    expect(git(dir, "log", "-1", "--format=%s")).toBe("Governor hold: the repository\n");
+  });
+
+  it("first finishes bringing the checkout to a revert a killed run had committed", async () => {
+    const { dir } = await example();
+    const file = join(dir, "apps/checkout/deployment.yaml");
+    const original = readFileSync(file, "utf8");
+    writeFileSync(file, original.replace("cpu: 500m ", "cpu: 690m "));
+    git(
+      dir,
+      "commit",
+      "-q",
+      "-am",
+      "Tune checkout-cpu: 500m -> 690m\n\nGovernor-Lever: checkout-cpu\nGovernor-Decision: d1\nGovernor-Policy: k8s-cpu-request\nGovernor-From: 500m\nGovernor-To: 690m",
+    );
+    // The state a revert killed right after moving the branch leaves: HEAD reverted, checkout not.
+    const revert = git(
+      dir,
+      "commit-tree",
+      git(dir, "rev-parse", "HEAD~1^{tree}").trim(),
+      "-p",
+      "HEAD",
+      "-m",
+      "Revert checkout-cpu: 690m -> 500m\n\nGovernor-Lever: checkout-cpu\nGovernor-Revert: d1",
+    ).trim();
+    git(dir, "update-ref", "refs/heads/main", revert);
+    expect(git(dir, "status", "--porcelain", "-uno")).toBe("M  apps/checkout/deployment.yaml\n");
+    expect((await runCli("hold", "--reason", "freeze", "--repo", dir)).code).toBe(0);
+    expect(git(dir, "status", "--porcelain", "-uno")).toBe("");
+    expect(readFileSync(file, "utf8")).toBe(original);
+    expect(git(dir, "rev-parse", "HEAD~1").trim()).toBe(revert);
+  });
+
+  it("a hold run again (after a kill, a retried CI step) commits nothing twice", async () => {
+    const { dir } = await example();
+    expect((await runCli("hold", "checkout-cpu", "--reason", "incident 4711", "--repo", dir)).code).toBe(0);
+    const head = git(dir, "rev-parse", "HEAD");
+    expect(await runCli("hold", "checkout-cpu", "--reason", "incident 4711", "--repo", dir)).toMatchObject({
+      code: 0,
+      stdout: "lever checkout-cpu is already held (incident 4711); nothing committed\n",
+    });
+    expect(git(dir, "rev-parse", "HEAD")).toBe(head);
   });
 
   it("says so when nothing holds, and commits nothing", async () => {

@@ -1,5 +1,6 @@
 import { execFileSync } from "node:child_process";
-import { readFileSync, writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { applyCommand } from "../../src/cli/commands/apply.js";
@@ -51,11 +52,33 @@ spec:
 `;
 const iso = (ms: number) => new Date(ms).toISOString();
 
-function gitRepo(): string {
+const git = (dir: string, ...args: string[]) =>
+  execFileSync("git", args, {
+    cwd: dir,
+    encoding: "utf8",
+    env: { ...process.env, GIT_AUTHOR_DATE: iso(BASE), GIT_COMMITTER_DATE: iso(BASE) },
+  });
+
+/** What a person sees of their checkout: status, HEAD, the index file's bytes, every file's bytes. */
+function checkout(dir: string): Record<string, string> {
+  const out: Record<string, string> = {
+    status: git(dir, "status", "--porcelain"),
+    head: git(dir, "rev-parse", "HEAD"),
+    branch: git(dir, "symbolic-ref", "HEAD"),
+    index: createHash("sha256")
+      .update(readFileSync(join(dir, ".git/index")))
+      .digest("hex"),
+  };
+  for (const f of git(dir, "ls-files", "-co", "--exclude-standard").split("\n").filter(Boolean))
+    out[f] = readFileSync(join(dir, f), "utf8");
+  return out;
+}
+
+function gitRepo(sub = ""): string {
   const dir = tmpRepo({
-    ".github/governor.yml": CONFIG,
-    ".github/governor/policies/test-cpu.yaml": POLICY,
-    "apps/d.yaml": DEPLOYMENT,
+    [`${sub}.github/governor.yml`]: CONFIG,
+    [`${sub}.github/governor/policies/test-cpu.yaml`]: POLICY,
+    [`${sub}apps/d.yaml`]: DEPLOYMENT,
   });
   const git = (...args: string[]) =>
     execFileSync("git", args, {
@@ -245,17 +268,166 @@ describe.skipIf(!available)("local mode end to end: real Prometheus, real git", 
     expect(readFileSync(join(early, "apps/d.yaml"), "utf8")).not.toBe(DEPLOYMENT);
   });
 
-  it("does not revert a value someone changed since", async () => {
+  it("does not revert a value someone committed since", async () => {
     const dir = gitRepo();
     await run(applyCommand, { repo: dir, now: iso(BASE + 4 * HOUR), commit: true });
     merge(dir, BASE + 4 * HOUR);
     writeFileSync(join(dir, "apps/d.yaml"), DEPLOYMENT.replace("300m", "1"));
+    git(dir, "-c", "user.name=p", "-c", "user.email=p@p", "commit", "-q", "-am", "cpu 1 by hand");
     const v = await run(verifyCommand, { repo: dir, now: iso(BASE + 5 * HOUR), json: true, revert: true });
     expect(JSON.parse(v.stdout).verdicts[0]).toMatchObject({
       verdict: "fail",
       reverted: false,
       note: "not reverted: the value was changed since (it is 1, Governor had set 450m); a person decides",
     });
+  });
+
+  it("apply --commit leaves the checkout exactly as it was: files, index, HEAD, a person's staged and unstaged work", async () => {
+    const dir = gitRepo();
+    writeFileSync(join(dir, "notes.txt"), "staged work\n");
+    git(dir, "add", "notes.txt");
+    writeFileSync(join(dir, "notes.txt"), "staged work, then more\n");
+    writeFileSync(join(dir, ".github/governor/policies/scratch.txt"), "untracked\n");
+    const before = checkout(dir);
+    const applied = await run(applyCommand, { repo: dir, now: iso(BASE + 3 * HOUR), commit: true });
+    expect(applied.stderr).toBe("");
+    expect(applied.stdout).toMatch(/cpu: committed [0-9a-f]{12} on governor\/cpu \(300m -> 450m\)/);
+    expect(checkout(dir)).toEqual(before);
+    // The branch is main plus Governor's one-file edit, and nothing a person staged.
+    expect(git(dir, "diff", "--name-only", "main", "governor/cpu")).toBe("apps/d.yaml\n");
+    expect(git(dir, "show", "governor/cpu:apps/d.yaml")).toBe(DEPLOYMENT.replace("cpu: 300m", "cpu: 450m"));
+    // A rerun finds its own commit there and leaves it.
+    const head = git(dir, "rev-parse", "governor/cpu");
+    const again = await run(applyCommand, { repo: dir, now: iso(BASE + 3 * HOUR), commit: true });
+    expect(again.stdout).toContain(`cpu: already committed ${head.slice(0, 12)} on governor/cpu`);
+    expect(git(dir, "rev-parse", "governor/cpu")).toBe(head);
+  });
+
+  it("apply --commit builds on committed files: an uncommitted edit of the lever's file stops it, named", async () => {
+    const dir = gitRepo();
+    writeFileSync(join(dir, "apps/d.yaml"), DEPLOYMENT.replace("# the original value", "# edited"));
+    const r = await run(applyCommand, { repo: dir, now: iso(BASE + 3 * HOUR), commit: true });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(
+      /^--commit: apps\/d\.yaml has uncommitted changes; Governor's commits are built from committed files only/,
+    );
+    expect(git(dir, "for-each-ref", "--format=%(refname)")).toBe("refs/heads/main\n");
+  });
+
+  it("apply --commit refuses a lever file that git holds as a symlink, whatever it points at", async () => {
+    const dir = gitRepo();
+    git(dir, "mv", "apps/d.yaml", "apps/real.yaml");
+    symlinkSync("real.yaml", join(dir, "apps/d.yaml"));
+    git(dir, "add", "apps");
+    git(dir, "-c", "user.name=p", "-c", "user.email=p@p", "commit", "-q", "-m", "a symlink");
+    const r = await run(applyCommand, { repo: dir, now: iso(BASE + 3 * HOUR), commit: true });
+    expect(r.stderr).toContain('"apps/d.yaml" is a symlink in git: Governor edits only regular files');
+    expect(r.code).toBe(1);
+    expect(git(dir, "for-each-ref", "--format=%(refname)")).toBe("refs/heads/main\n");
+  });
+
+  it("never rewrites governor/<lever> when any commit on it is a person's, even below Governor's own", async () => {
+    const dir = gitRepo();
+    const at = { now: iso(BASE + 3 * HOUR), commit: true };
+    await run(applyCommand, { repo: dir, ...at });
+    const governors = git(dir, "rev-parse", "governor/cpu").trim();
+    // A person rebuilds the branch: their own commit, with Governor's commit picked on top of it.
+    git(dir, "checkout", "-q", "-B", "governor/cpu", "main");
+    writeFileSync(join(dir, "notes.txt"), "a person's work\n");
+    git(dir, "add", "notes.txt");
+    git(dir, "-c", "user.name=p", "-c", "user.email=p@p", "commit", "-q", "-m", "A person's commit");
+    git(dir, "-c", "user.name=p", "-c", "user.email=p@p", "cherry-pick", governors);
+    git(dir, "checkout", "-q", "main");
+    const tip = git(dir, "rev-parse", "governor/cpu");
+    const person = git(dir, "rev-parse", "governor/cpu~1").trim();
+    const r = await run(applyCommand, { repo: dir, ...at, json: true });
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.decisions[0]).toMatchObject({
+      lever: "cpu",
+      decision: "blocked",
+      reason: expect.stringMatching(
+        new RegExp(
+          `^edited by a person: governor/cpu holds ${person.slice(0, 12)} "A person's commit", which Governor did not write`,
+        ),
+      ),
+    });
+    expect(out.applied[0]).toMatch(/^cpu: not committed: edited by a person/);
+    expect(git(dir, "rev-parse", "governor/cpu")).toBe(tip);
+    // A person amending Governor's commit keeps its trailers, but not its one-line edit.
+    git(dir, "branch", "-f", "governor/cpu", governors);
+    git(dir, "checkout", "-q", "governor/cpu");
+    writeFileSync(join(dir, "apps/d.yaml"), DEPLOYMENT.replace("cpu: 300m", "cpu: 500m"));
+    git(dir, "-c", "user.name=p", "-c", "user.email=p@p", "commit", "-q", "-a", "--amend", "--no-edit");
+    git(dir, "checkout", "-q", "main");
+    const amended = git(dir, "rev-parse", "governor/cpu");
+    const again = JSON.parse((await run(applyCommand, { repo: dir, ...at, json: true })).stdout);
+    expect(again.decisions[0]).toMatchObject({
+      decision: "blocked",
+      reason: expect.stringMatching(/^edited by a person/),
+    });
+    expect(git(dir, "rev-parse", "governor/cpu")).toBe(amended);
+  });
+
+  it("replaces its own older proposal when the base moved on, by compare-and-swap", async () => {
+    const dir = gitRepo();
+    await run(applyCommand, { repo: dir, now: iso(BASE + 3 * HOUR), commit: true });
+    writeFileSync(join(dir, "README.md"), "main moved on\n");
+    git(dir, "add", "README.md");
+    git(dir, "-c", "user.name=p", "-c", "user.email=p@p", "commit", "-q", "-m", "docs");
+    const r = await run(applyCommand, { repo: dir, now: iso(BASE + 3 * HOUR), commit: true });
+    expect(r.stdout).toMatch(/cpu: committed [0-9a-f]{12} on governor\/cpu/);
+    expect(git(dir, "rev-parse", "governor/cpu~1")).toBe(git(dir, "rev-parse", "main"));
+    expect(git(dir, "rev-list", "--count", "main..governor/cpu")).toBe("1\n");
+  });
+
+  it("verify --revert commits the exact original bytes and leaves a person's staged and unstaged work alone", async () => {
+    const dir = gitRepo();
+    await run(applyCommand, { repo: dir, now: iso(BASE + 4 * HOUR), commit: true });
+    merge(dir, BASE + 4 * HOUR);
+    writeFileSync(join(dir, "notes.txt"), "staged work\n");
+    git(dir, "add", "notes.txt");
+    writeFileSync(join(dir, "notes.txt"), "staged work, then more\n");
+    const edited = DEPLOYMENT.replace("cpu: 300m", "cpu: 450m").replace("# the original value", "# my note");
+    writeFileSync(join(dir, "apps/d.yaml"), edited);
+    const v = await run(verifyCommand, { repo: dir, now: iso(BASE + 5 * HOUR), json: true, revert: true });
+    const [verdict] = JSON.parse(v.stdout).verdicts;
+    expect(verdict).toMatchObject({
+      verdict: "fail",
+      reverted: true,
+      note: expect.stringMatching(
+        /^reverted in [0-9a-f]{12}; apps\/d\.yaml has uncommitted changes of yours: left as they are/,
+      ),
+    });
+    expect(git(dir, "show", "HEAD:apps/d.yaml")).toBe(DEPLOYMENT);
+    expect(git(dir, "show", "--name-only", "--format=", "HEAD")).toBe("apps/d.yaml\n");
+    expect(readFileSync(join(dir, "apps/d.yaml"), "utf8")).toBe(edited);
+    expect(readFileSync(join(dir, "notes.txt"), "utf8")).toBe("staged work, then more\n");
+    expect(git(dir, "show", ":notes.txt")).toBe("staged work\n");
+    // The index follows HEAD for the reverted path, so a plain `git commit` cannot undo the revert.
+    expect(git(dir, "diff", "--cached", "--name-only")).toBe("notes.txt\n");
+  });
+
+  it("verify --revert brings a clean checkout along: nothing shows in git status", async () => {
+    const dir = gitRepo();
+    await run(applyCommand, { repo: dir, now: iso(BASE + 4 * HOUR), commit: true });
+    merge(dir, BASE + 4 * HOUR);
+    await run(verifyCommand, { repo: dir, now: iso(BASE + 5 * HOUR), json: true, revert: true });
+    expect(git(dir, "status", "--porcelain")).toBe("");
+    expect(readFileSync(join(dir, "apps/d.yaml"), "utf8")).toBe(DEPLOYMENT);
+  });
+
+  it("--repo a subfolder of the repository: the commits carry the path from the repository's root", async () => {
+    const top = gitRepo("infra/");
+    const dir = join(top, "infra");
+    const applied = await run(applyCommand, { repo: dir, now: iso(BASE + 4 * HOUR), commit: true });
+    expect(applied.stderr).toBe("");
+    expect(git(top, "diff", "--name-only", "main", "governor/cpu")).toBe("infra/apps/d.yaml\n");
+    merge(top, BASE + 4 * HOUR);
+    const v = await run(verifyCommand, { repo: dir, now: iso(BASE + 5 * HOUR), json: true, revert: true });
+    expect(JSON.parse(v.stdout).verdicts[0]).toMatchObject({ reverted: true });
+    expect(git(top, "show", "HEAD:infra/apps/d.yaml")).toBe(DEPLOYMENT);
+    expect(git(top, "status", "--porcelain")).toBe("");
   });
 
   it("exits 2 with every lever blocked when Prometheus is unreachable", async () => {

@@ -1,6 +1,7 @@
-import { type SimpleGit, simpleGit } from "simple-git";
 import { err, ok, type Result } from "../../core/result.js";
-import { writeRepoFile } from "../fs/repo-files.js";
+import { syncCheckout } from "./checkout-sync.js";
+import { moveRef, readCommit, replaceFile, writeBlob, writeCommit } from "./objects.js";
+import { gitText, needsIdentity } from "./run-git.js";
 
 export interface CommitRequest {
   readonly files: ReadonlyArray<{ readonly path: string; readonly text: string }>;
@@ -9,92 +10,101 @@ export interface CommitRequest {
   readonly date?: number | undefined;
 }
 
-async function git(dir: string, date?: number): Promise<SimpleGit> {
-  // Allowed only so that Governor's commits can point core.hooksPath at /dev/null (no hooks run).
-  const g = simpleGit(dir, { unsafe: { allowUnsafeHooksPath: true } });
-  // A minimal environment: simple-git refuses variables such as EDITOR that could run programs.
-  const env: Record<string, string> = {};
-  for (const key of ["PATH", "HOME", "TMPDIR", "LANG", "SYSTEMROOT"]) {
-    const v = process.env[key];
-    if (v !== undefined) env[key] = v;
-  }
-  if (date !== undefined) {
-    const iso = new Date(date).toISOString();
-    env.GIT_AUTHOR_DATE = iso;
-    env.GIT_COMMITTER_DATE = iso;
-  }
-  // Commit as Governor when the repository has no identity configured (CI checkouts often do not).
-  const email = await g.raw(["config", "user.email"]).catch(() => "");
-  if (email.trim() === "") {
-    env.GIT_AUTHOR_NAME ??= "Governor";
-    env.GIT_AUTHOR_EMAIL ??= "governor@localhost";
-    env.GIT_COMMITTER_NAME ??= "Governor";
-    env.GIT_COMMITTER_EMAIL ??= "governor@localhost";
-  }
-  return g.env(env);
+/** The checked-out branch and its head commit. */
+export interface Head {
+  /** `refs/heads/<name>`. */
+  readonly ref: string;
+  readonly branch: string;
+  readonly oid: string;
+  readonly tree: string;
+  /** The top folder of the working tree: plumbing runs there, with paths from the root. */
+  readonly top: string;
+  /** Where --repo is inside the repository ("" at its top, "infra/" in a subfolder). */
+  readonly prefix: string;
+}
+
+export async function currentHead(dir: string): Promise<Result<Head, string>> {
+  // Each flag applies to the arguments after it: top folder, prefix, commit id, branch's full name.
+  const r = await gitText(dir, [
+    "rev-parse",
+    "--show-toplevel",
+    "--show-prefix",
+    "HEAD",
+    "--symbolic-full-name",
+    "HEAD",
+  ]);
+  if (!r.ok) return err(`not a git repository with commits (${r.error})`);
+  const [top = "", prefix = "", oid = "", ref = ""] = r.value.split("\n");
+  if (!/^[0-9a-f]{40,64}$/.test(oid)) return err(`not a git repository with commits (HEAD is ${oid})`);
+  if (!ref.startsWith("refs/heads/")) return err("HEAD is detached: check out a branch first");
+  const commit = await readCommit(dir, oid);
+  if (!commit.ok) return commit;
+  return ok({ ref, branch: ref.slice("refs/heads/".length), oid, tree: commit.value.tree, top, prefix });
 }
 
 export async function currentBranch(dir: string): Promise<Result<string, string>> {
-  try {
-    const name = (await simpleGit(dir).raw(["rev-parse", "--abbrev-ref", "HEAD"])).trim();
-    return name === "HEAD" ? err("HEAD is detached: check out a branch first") : ok(name);
-  } catch (e) {
-    return err(
-      `not a git repository with commits (${e instanceof Error ? e.message.split("\n")[0] : String(e)})`,
-    );
+  const head = await currentHead(dir);
+  return head.ok ? ok(head.value.branch) : head;
+}
+
+/** `tree` with each file replaced by its new text, as blobs written without touching the working tree. */
+export async function treeWith(
+  dir: string,
+  tree: string,
+  files: CommitRequest["files"],
+): Promise<Result<string, string>> {
+  let current = tree;
+  for (const f of files) {
+    const blob = await writeBlob(dir, f.text);
+    if (!blob.ok) return blob;
+    const next = await replaceFile(dir, current, f.path, blob.value);
+    if (!next.ok) return err(`${f.path}: ${next.error}`);
+    current = next.value;
   }
+  return ok(current);
 }
 
-export async function isClean(dir: string): Promise<boolean> {
-  return (await simpleGit(dir).status()).isClean();
-}
-
-async function commitFiles(
-  g: SimpleGit,
+/**
+ * One commit on the checked-out branch (file paths relative to `dir`, which may be a subfolder), made from committed content only: the new tree is
+ * `head`'s with the files replaced, and the branch moves by one compare-and-swap from `head`
+ * (a person's commit in between makes it fail, never lost). Then the index and the working tree
+ * follow for exactly those paths, where they still hold the old content. Nothing a person staged
+ * is committed, and no hook runs.
+ */
+export async function commitHere(
   dir: string,
   request: CommitRequest,
-): Promise<Result<string, string>> {
-  for (const f of request.files) {
-    const written = await writeRepoFile(dir, f.path, f.text);
-    if (!written.ok) return err(`${f.path}: ${written.error.message}`);
-  }
-  // Only Governor's own paths go into its commit (never what a person has staged), and no hook
-  // runs: Governor never executes code from the repositories it edits (husky points core.hooksPath
-  // into the repository itself).
-  const noHooks = ["-c", "core.hooksPath=/dev/null"];
-  const paths = request.files.map((f) => f.path);
-  if (paths.length === 0)
-    await g.raw([...noHooks, "commit", "-q", "--allow-empty", "--only", "-m", request.message]);
+  expected?: Head,
+): Promise<Result<{ commit: string; notes: string[] }, string>> {
+  let head: Head;
+  if (expected) head = expected;
   else {
-    await g.add(paths);
-    await g.raw([...noHooks, "commit", "-q", "-m", request.message, "--", ...paths]);
+    const current = await currentHead(dir);
+    if (!current.ok) return current;
+    head = current.value;
   }
-  return ok((await g.revparse(["HEAD"])).trim());
-}
-
-/** Commits on the current branch. */
-export async function commitHere(dir: string, request: CommitRequest): Promise<Result<string, string>> {
-  try {
-    return await commitFiles(await git(dir, request.date), dir, request);
-  } catch (e) {
-    return err(`git: ${e instanceof Error ? e.message.split("\n")[0] : String(e)}`);
-  }
-}
-
-/** One commit on `branch`, created (or reset) from `base`; returns to `base` afterwards, whatever happens. */
-export async function commitOnBranch(
-  dir: string,
-  branch: string,
-  base: string,
-  request: CommitRequest,
-): Promise<Result<string, string>> {
-  const g = await git(dir, request.date);
-  try {
-    await g.raw(["checkout", "-q", "-B", branch, base]);
-    return await commitFiles(g, dir, request);
-  } catch (e) {
-    return err(`git: ${e instanceof Error ? e.message.split("\n")[0] : String(e)}`);
-  } finally {
-    await g.raw(["checkout", "-q", "-f", base]).catch(() => undefined);
-  }
+  // Plumbing runs at the top folder, with paths from the root of the repository.
+  const at = head.top;
+  const files = request.files.map((f) => ({ ...f, path: `${head.prefix}${f.path}` }));
+  const tree = await treeWith(at, head.tree, files);
+  if (!tree.ok) return tree;
+  const commit = await writeCommit(at, {
+    tree: tree.value,
+    parents: [head.oid],
+    message: request.message,
+    date: request.date,
+    identity: await needsIdentity(at),
+  });
+  if (!commit.ok) return commit;
+  const moved = await moveRef(
+    at,
+    head.ref,
+    commit.value,
+    head.oid,
+    `governor: ${request.message.split("\n")[0]}`,
+  );
+  if (!moved.ok) return moved;
+  if (request.files.length === 0) return ok({ commit: commit.value, notes: [] });
+  const synced = await syncCheckout(at, head.oid, commit.value);
+  return synced.ok ? ok({ commit: commit.value, notes: synced.value }) : synced;
 }

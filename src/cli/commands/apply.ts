@@ -1,9 +1,13 @@
-import { writeRepoFile } from "../../adapters/fs/repo-files.js";
-import { commitOnBranch, currentBranch, isClean } from "../../adapters/git/git-commit.js";
+import { decodeText, writeRepoFile } from "../../adapters/fs/repo-files.js";
+import { finishCheckoutSync } from "../../adapters/git/checkout-sync.js";
+import { currentHead, type Head } from "../../adapters/git/git-commit.js";
+import { committedFile } from "../../adapters/git/objects.js";
+import { proposeOnBranch } from "../../adapters/git/proposal-branch.js";
 import type { Decision } from "../../core/engine/decision.js";
 import { writeLever } from "../../core/levers/edit.js";
 import { commitMessage } from "../../core/pr/commit-message.js";
-import { localPlan } from "../../reconcile/local.js";
+import { err, ok, type Result } from "../../core/result.js";
+import { type LocalContext, localPlan } from "../../reconcile/local.js";
 import type { Io } from "../io.js";
 import { type Env, openLocal } from "../local-context.js";
 import { planJson, renderPlanText } from "../render/decisions.js";
@@ -22,37 +26,65 @@ export async function applyCommand(
 ): Promise<number> {
   const ctx = await openLocal(options, io, env, clock);
   if (!ctx.ok) return ctx.error;
-  let base: string | undefined;
+  // A run killed after a revert moved the branch finishes bringing the checkout along first,
+  // before the plan reads the working tree (apply without --commit edits it, too).
+  const synced = await finishCheckoutSync(options.repo);
+  if (!synced.ok) {
+    io.stderr(`${synced.error}\n`);
+    return 1;
+  }
+  let base: Head | undefined;
   if (options.commit) {
-    const branch = await currentBranch(options.repo);
-    if (!branch.ok) {
-      io.stderr(`--commit: ${branch.error}\n`);
+    const head = await currentHead(options.repo);
+    if (!head.ok) {
+      io.stderr(`--commit: ${head.error}\n`);
       return 1;
     }
-    if (!(await isClean(options.repo))) {
-      io.stderr("--commit needs a clean working tree: commit or stash your changes first\n");
+    if (head.value.branch.startsWith("governor/")) {
+      io.stderr(
+        `--commit: ${head.value.branch} is checked out, one of Governor's proposal branches: check out the branch proposals are based on (e.g. main)\n`,
+      );
       return 1;
     }
-    base = branch.value;
+    base = head.value;
   }
   const result = await localPlan(ctx.value);
+  let decisions: readonly Decision[] = result.decisions;
   const proposals = result.decisions.filter((d) => d.decision === "propose" && d.edit && d.toValue);
   const done: string[] = [];
   if (base !== undefined) {
+    const texts = await committedTexts(ctx.value, base, proposals);
+    if (!texts.ok) {
+      io.stderr(`--commit: ${texts.error}\n`);
+      return 1;
+    }
     for (const d of proposals) {
-      const edit = d.edit as NonNullable<Decision["edit"]>;
-      const commit = await commitOnBranch(options.repo, `governor/${d.lever}`, base, {
-        files: [{ path: edit.file, text: edit.after }],
+      const lever = ctx.value.loaded.levers.find((l) => l.id === d.lever);
+      const text = texts.value.get(d.lever);
+      if (!lever || text === undefined) continue;
+      const from = d.from ?? "(not set)";
+      const outcome = await proposeOnBranch(base, {
+        lever,
+        text,
         message: commitMessage(d),
+        from,
+        to: d.to ?? "",
         date: ctx.value.now,
       });
-      if (!commit.ok) {
-        io.stderr(`${d.lever}: ${commit.error}\n`);
+      if (!outcome.ok) {
+        io.stderr(`${d.lever}: ${outcome.error}\n`);
         return 1;
       }
-      done.push(
-        `${d.lever}: committed ${commit.value.slice(0, 12)} on governor/${d.lever} (${d.from ?? "(not set)"} -> ${d.to})`,
-      );
+      const o = outcome.value;
+      const branch = `governor/${d.lever}`;
+      if (o.kind === "edited-by-person") {
+        const reason = `edited by a person: ${branch} holds ${o.commit.slice(0, 12)} "${o.subject}", which Governor did not write; Governor never rewrites it (merge it, or delete the branch for a new proposal)`;
+        decisions = decisions.map((x) => (x === d ? { ...x, decision: "blocked", reason } : x));
+        done.push(`${d.lever}: not committed: ${reason}`);
+      } else
+        done.push(
+          `${d.lever}: ${o.kind === "unchanged" ? "already committed" : "committed"} ${o.commit.slice(0, 12)} on ${branch} (${from} -> ${d.to})`,
+        );
     }
   } else {
     // Several levers may share a file: apply them one after the other on the evolving text.
@@ -78,10 +110,41 @@ export async function applyCommand(
     }
   }
   if (options.json)
-    io.stdout(`${JSON.stringify({ ...(planJson(result.decisions) as object), applied: done }, null, 2)}\n`);
+    io.stdout(`${JSON.stringify({ ...(planJson(decisions) as object), applied: done }, null, 2)}\n`);
   else
     io.stdout(
-      `${renderPlanText(result.decisions, ctx.value.loaded.config.watch.window)}\n${done.length > 0 ? done.join("\n") : "nothing to apply"}\n`,
+      `${renderPlanText(decisions, ctx.value.loaded.config.watch.window)}\n${done.length > 0 ? done.join("\n") : "nothing to apply"}\n`,
     );
   return result.unreachable ? 2 : 0;
+}
+
+/**
+ * Each proposal's new file text, computed from the base commit's blob — never the working
+ * tree's copy. The plan read the working tree; where a lever's file there differs from the
+ * committed one, the two are not mixed: the run stops and says which file.
+ */
+async function committedTexts(
+  ctx: LocalContext,
+  base: Head,
+  proposals: readonly Decision[],
+): Promise<Result<Map<string, string>>> {
+  const out = new Map<string, string>();
+  for (const d of proposals) {
+    const edit = d.edit as NonNullable<Decision["edit"]>;
+    const lever = ctx.loaded.levers.find((l) => l.id === d.lever);
+    if (!lever || !d.toValue) continue;
+    const file = await committedFile(base.top, base.oid, `${base.prefix}${edit.file}`);
+    if (!file.ok) return err(file.error);
+    const text = decodeText({ path: edit.file, bytes: file.value.bytes });
+    if (!text.ok) return err(text.error.message);
+    const committed = text.value;
+    if (committed !== edit.before)
+      return err(
+        `${edit.file} has uncommitted changes; Governor's commits are built from committed files only (${base.branch} at ${base.oid.slice(0, 12)}), so nothing was committed: commit or stash the edit, then run again`,
+      );
+    const written = writeLever(committed, lever.target, edit.file, d.toValue);
+    if (!written.ok) return err(`${d.lever}: ${written.error.message}`);
+    out.set(d.lever, written.value.text);
+  }
+  return ok(out);
 }

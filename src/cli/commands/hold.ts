@@ -1,5 +1,6 @@
 import { join } from "node:path";
 import { readRepoConfigInput } from "../../adapters/fs/read-repo-config.js";
+import { finishCheckoutSync } from "../../adapters/git/checkout-sync.js";
 import { commitHere, currentBranch } from "../../adapters/git/git-commit.js";
 import { readGitLedger } from "../../adapters/git/git-ledger.js";
 import { formatTrailers, TRAILER } from "../../adapters/git/trailers.js";
@@ -67,14 +68,22 @@ export async function holdCommand(
     return 0;
   }
   const reason = options.reason?.trim() || (action === "hold" ? "held by a person" : "resumed by a person");
+  // A rerun (of a run killed after its commit, or a retried CI step) adds no second hold.
+  if (action === "hold" && holding.some((h) => h.reason === reason)) {
+    io.stdout(`${describeScope(scope)} is already held (${reason}); nothing committed\n`);
+    return 0;
+  }
   const message = `Governor ${action}: ${describeScope(scope)}\n\n${reason}\n\n${formatTrailers([
     [action === "hold" ? TRAILER.hold : TRAILER.resume, scopeText(scope)],
   ])}\n`;
+  // A run killed after a revert moved the branch finishes bringing the checkout along first.
+  const synced = await finishCheckoutSync(options.repo);
+  if (!synced.ok) return fail(`${options.repo}: ${synced.error}`);
   const commit = await commitHere(options.repo, { files: [], message, date: now });
   if (!commit.ok) return fail(`${options.repo}: ${commit.error}`);
   const lifted = action === "resume" ? `; lifted: ${holding.map((h) => h.reason).join("; ")}` : "";
   io.stdout(
-    `${action === "hold" ? "held" : "resumed"} ${describeScope(scope)} on ${branch.value} (commit ${commit.value.slice(0, 12)})${lifted}\n`,
+    `${action === "hold" ? "held" : "resumed"} ${describeScope(scope)} on ${branch.value} (commit ${commit.value.commit.slice(0, 12)})${lifted}\n`,
   );
   return 0;
 }

@@ -1,6 +1,8 @@
-import { decodeText, readRepoFile } from "../../adapters/fs/repo-files.js";
-import { commitHere } from "../../adapters/git/git-commit.js";
+import { decodeText } from "../../adapters/fs/repo-files.js";
+import { finishCheckoutSync } from "../../adapters/git/checkout-sync.js";
+import { commitHere, currentHead } from "../../adapters/git/git-commit.js";
 import { type BranchChange, branchChanges } from "../../adapters/git/git-ledger.js";
+import { committedFile } from "../../adapters/git/objects.js";
 import { formatTrailers, TRAILER } from "../../adapters/git/trailers.js";
 import type { ResolvedLever } from "../../core/config/check-levers.js";
 import { revertCap } from "../../core/engine/revert-cap.js";
@@ -38,10 +40,22 @@ function outcomeNote(o: Exclude<WatchOutcome, { kind: "watching" }>): string {
     : "judged over the extended window";
 }
 
+/**
+ * The inverse edit as one commit on the checked-out branch, built from HEAD's committed file —
+ * never the working tree's copy, which a killed run or a person may have left in any state —
+ * and moved there by one compare-and-swap of the branch.
+ */
 async function revert(ctx: LocalContext, lever: ResolvedLever, row: Row): Promise<string> {
   const { change } = row;
-  const file = await readRepoFile(ctx.repo, lever.target.file);
-  const text = file.ok ? decodeText(file.value) : file;
+  const head = await currentHead(ctx.repo);
+  if (!head.ok) return `not reverted: ${head.error}`;
+  const file = await committedFile(
+    head.value.top,
+    head.value.oid,
+    `${head.value.prefix}${lever.target.file}`,
+  );
+  if (!file.ok) return `not reverted: ${file.error}`;
+  const text = decodeText({ path: lever.target.file, bytes: file.value.bytes });
   if (!text.ok) return `not reverted: ${text.error.message}`;
   const parsed = parseLeverFile(text.value, lever.target.file);
   if (!parsed.ok) return `not reverted: ${parsed.error.message}`;
@@ -58,14 +72,14 @@ async function revert(ctx: LocalContext, lever: ResolvedLever, row: Row): Promis
       [TRAILER.revert, change.decision],
     ],
   )}\n`;
-  const commit = await commitHere(ctx.repo, {
-    files: [{ path: lever.target.file, text: restored.value.text }],
-    message,
-    date: ctx.now,
-  });
+  const commit = await commitHere(
+    ctx.repo,
+    { files: [{ path: lever.target.file, text: restored.value.text }], message, date: ctx.now },
+    head.value,
+  );
   if (!commit.ok) return `not reverted: ${commit.error}`;
   row.reverted = true;
-  return `reverted in ${commit.value.slice(0, 12)}`;
+  return [`reverted in ${commit.value.commit.slice(0, 12)}`, ...commit.value.notes].join("; ");
 }
 
 /** `governor verify`: the verdict of every Governor change on this branch whose watch window has ended; --revert reverts failures. */
@@ -78,6 +92,12 @@ export async function verifyCommand(
   const prepared = await openLocal(options, io, env, clock);
   if (!prepared.ok) return prepared.error;
   const ctx = prepared.value;
+  // A run killed after a revert moved the branch finishes bringing the checkout along first.
+  const synced = options.revert ? await finishCheckoutSync(ctx.repo) : undefined;
+  if (synced && !synced.ok) {
+    io.stderr(`--revert: ${synced.error}\n`);
+    return 1;
+  }
   const changes = await branchChanges(ctx.repo, ctx.loaded.levers);
   const latest = new Map<string, BranchChange>();
   for (const c of changes) latest.set(c.lever, c); // oldest first: the last one wins
