@@ -8,7 +8,7 @@ import { loadRecording, RecordedSignalSource } from "../adapters/recorded/record
 import { type LoadedRepoConfig, loadRepoConfig } from "../core/config/load-repo-config.js";
 import { formatDiagnostic } from "../core/diagnostics.js";
 import type { Decision } from "../core/engine/decision.js";
-import { extractHpas, type HpaInfo } from "../core/engine/hpa.js";
+import { extractHpas, type HpaScan } from "../core/engine/hpa.js";
 import type { Ledger } from "../core/engine/ledger.js";
 import { type PlanInput, plan } from "../core/engine/plan.js";
 import { parseLeverFile } from "../core/levers/parsed-file.js";
@@ -84,9 +84,9 @@ export async function prepareLocal(
 }
 
 /** HPAs beside the levers' files (an HPA usually sits next to the workload it scales). */
-async function nearbyHpas(repo: string, files: readonly string[]): Promise<HpaInfo[]> {
+async function nearbyHpas(repo: string, files: readonly string[]): Promise<HpaScan[]> {
   const dirs = [...new Set(files.map((f) => dirname(f)))];
-  const out: HpaInfo[] = [];
+  const out: HpaScan[] = [];
   for (const dir of dirs) {
     // A folder or file the path rules refuse is not read: the lever's own check reports it.
     const paths = await listYamlFiles(repo, dir);

@@ -118,7 +118,7 @@ describe.skipIf(!existsSync(join(root, "dist", "cli", "main.js")))(
       ["80k flat keys", (HOSTILE_YAML["80k flat keys"] as () => string)()],
       ["1 MB of [[[[", `spec: ${"[".repeat(500_000)}${"]".repeat(500_000)}\n`],
     ])(
-      "plan ignores an HPA-looking file of %s beside a lever, and plans the rest",
+      "plan reads no HPA from a file of %s beside a lever: the request levers there are blocked (an HPA cannot be ruled out), the rest is planned",
       async (_, hostile) => {
         const dir = example();
         const recording = await writeRecording(dir, NOW, EXAMPLE_SIGNALS);
@@ -129,13 +129,23 @@ describe.skipIf(!existsSync(join(root, "dist", "cli", "main.js")))(
           signal: null,
           stderr: "",
         });
-        const decisions = JSON.parse(r.stdout).decisions as Array<{ lever: string; decision: string }>;
+        const decisions = JSON.parse(r.stdout).decisions as Array<{
+          lever: string;
+          decision: string;
+          checks: Array<{ name: string; ok: boolean; detail: string }>;
+        }>;
         expect(decisions.map((d) => [d.lever, d.decision])).toEqual([
-          ["checkout-cpu", "propose"],
+          ["checkout-cpu", "blocked"],
           ["checkout-memory", "blocked"],
           ["frontend-min-replicas", "propose"],
           ["checkout-db-pool", "propose"],
         ]);
+        expect(decisions[0]?.checks.find((c) => c.name === "hpa")).toMatchObject({
+          ok: false,
+          detail: expect.stringMatching(
+            /^apps\/checkout\/hpa\.yaml names a HorizontalPodAutoscaler but could not be read \(.+\): Governor cannot tell whether an HPA scales this request/,
+          ),
+        });
       },
       TEST_TIMEOUT_MS,
     );

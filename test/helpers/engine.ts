@@ -1,4 +1,4 @@
-import type { HpaInfo } from "../../src/core/engine/hpa.js";
+import type { HpaScan } from "../../src/core/engine/hpa.js";
 import { EMPTY_LEDGER, type Ledger } from "../../src/core/engine/ledger.js";
 import type { PlanInput } from "../../src/core/engine/plan.js";
 import { parseLeverFile } from "../../src/core/levers/parsed-file.js";
@@ -20,7 +20,7 @@ export interface EngineFixture {
   /** By signal or guardrail name; a SignalData for a fixed answer (missing, warnings). */
   signals: Record<string, SignalFn | SignalData>;
   ledger?: Ledger;
-  hpas?: HpaInfo[];
+  hpas?: HpaScan[];
   now?: number;
   repoPolicies?: Record<string, string>;
 }

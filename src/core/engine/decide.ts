@@ -20,7 +20,7 @@ import {
   limitChecks,
   stepCheck,
 } from "./gate.js";
-import type { HpaInfo } from "./hpa.js";
+import type { HpaScan } from "./hpa.js";
 import { registerHypothesis, rollbackPlan, watchedGuardrails } from "./hypothesis.js";
 import { currentSince, type Ledger, type LedgerHold } from "./ledger.js";
 import { recommend } from "./strategies.js";
@@ -36,7 +36,7 @@ export interface DecideInput {
   readonly answers: ReadonlyMap<string, SignalData>;
   readonly ledger: Ledger;
   readonly holds: readonly LedgerHold[];
-  readonly hpas: readonly HpaInfo[];
+  readonly hpas: readonly HpaScan[];
   readonly now: number;
   readonly links: LinkBases;
   /** Proposals already made earlier in this evaluation (for the repository limits). */

@@ -6,7 +6,7 @@ import { formatDuration, parseDuration } from "../units/duration.js";
 import { fromMagnitude, magnitude } from "../values/arith.js";
 import { compareValues, type LeverValue } from "../values/value.js";
 import type { Check } from "./decision.js";
-import { conflictingHpa, type HpaInfo } from "./hpa.js";
+import { conflictingHpa, type HpaScan, unreadableHpaFile } from "./hpa.js";
 import { changeTime, type Direction, type Ledger, type LedgerHold, lastMoved } from "./ledger.js";
 
 /** The share of a lookback that must hold real samples before a value may change. */
@@ -225,8 +225,17 @@ export function directionCheck(lever: ResolvedLever, direction: Direction): Chec
 }
 
 /** 9. a request lever on a workload whose HPA scales on that resource's utilisation. */
-export function hpaCheck(lever: ResolvedLever, hpas: readonly HpaInfo[]): Check {
+export function hpaCheck(lever: ResolvedLever, hpas: readonly HpaScan[]): Check {
   const hpa = conflictingHpa(lever, hpas);
+  const unreadable = hpa ? undefined : unreadableHpaFile(lever, hpas);
+  if (unreadable) {
+    if (lever.allowWithHpa)
+      return pass("hpa", `${unreadable.file} could not be read for HPAs; allowed by allowWithHpa`);
+    return fail(
+      "hpa",
+      `${unreadable.file} names a HorizontalPodAutoscaler but could not be read (${unreadable.unreadable}): Governor cannot tell whether an HPA scales this request; fix the file, or set allowWithHpa: true`,
+    );
+  }
   if (!hpa) return pass("hpa", "no HPA scales this workload on this resource");
   if (lever.allowWithHpa)
     return pass("hpa", `HPA ${hpa.name} scales on this resource's utilisation; allowed by allowWithHpa`);

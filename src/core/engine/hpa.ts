@@ -16,18 +16,44 @@ export interface HpaInfo {
 }
 
 /**
- * HPAs of a file (autoscaling/v2 Resource metrics); files that are not YAML have none, and neither
- * do files over Governor's limits of shape: any file beside a lever is read here, so it gets the
- * same bounds as a lever file before the parser sees it.
+ * A file beside a lever that names an HPA but could not be read: an HPA in it cannot be ruled out,
+ * so a request lever next to it is not called free of one.
  */
-export function extractHpas(file: string, text: string): HpaInfo[] {
-  if (prescanYaml(text)) return [];
+export interface UnreadableHpaFile {
+  readonly file: string;
+  readonly unreadable: string;
+}
+
+export type HpaScan = HpaInfo | UnreadableHpaFile;
+
+const isUnreadable = (h: HpaScan): h is UnreadableHpaFile => "unreadable" in h;
+
+/**
+ * HPAs of a file (autoscaling/v2 Resource metrics). Any file beside a lever is read here, so it
+ * gets the same bounds as a lever file before the parser sees it; a file that names an HPA but is
+ * over those bounds, or not valid YAML where it does, is reported as unreadable rather than as
+ * holding none.
+ */
+export function extractHpas(file: string, text: string): HpaScan[] {
+  const names = /kind:\s*["']?HorizontalPodAutoscaler/.test(text);
+  const refused = prescanYaml(text);
+  if (refused) return names ? [{ file, unreadable: refused.message }] : [];
   const docs = parseAllDocuments(text, { uniqueKeys: false });
   if (!Array.isArray(docs)) return [];
-  const out: HpaInfo[] = [];
+  const out: HpaScan[] = [];
   for (const doc of docs as Document.Parsed[]) {
-    if (doc.errors.length > 0 || doc.get("kind") !== "HorizontalPodAutoscaler") continue;
-    if (checkStructure(doc.contents, () => 0).length > 0) continue;
+    if (doc.errors.length > 0) {
+      const source = doc.range ? text.slice(doc.range[0], doc.range[2]) : "";
+      if (/kind:\s*["']?HorizontalPodAutoscaler/.test(source))
+        out.push({ file, unreadable: `not valid YAML: ${doc.errors[0]?.message.split("\n")[0] ?? ""}` });
+      continue;
+    }
+    if (doc.get("kind") !== "HorizontalPodAutoscaler") continue;
+    const structure = checkStructure(doc.contents, () => 0);
+    if (structure.length > 0) {
+      out.push({ file, unreadable: structure[0]?.message ?? "refused" });
+      continue;
+    }
     const data = toData(doc) as
       | {
           metadata?: { name?: unknown; namespace?: unknown };
@@ -39,6 +65,10 @@ export function extractHpas(file: string, text: string): HpaInfo[] {
         }
       | null
       | undefined;
+    if (data === undefined) {
+      out.push({ file, unreadable: "its aliases expand too much" });
+      continue;
+    }
     const ref = data?.spec?.scaleTargetRef;
     if (
       typeof ref?.kind !== "string" ||
@@ -82,18 +112,33 @@ function toData(doc: Document.Parsed): unknown {
   }
 }
 
-/** The HPA that scales this lever's workload on the utilisation of the very resource the lever requests. */
-export function conflictingHpa(lever: Lever, hpas: readonly HpaInfo[]): HpaInfo | undefined {
-  const field = lever.target.field ?? "";
-  const m = /^resources\.requests\.(cpu|memory)$/.exec(field);
-  if (!m || lever.target.kind === undefined) return undefined;
+const requestOf = (lever: Lever) =>
+  lever.target.kind === undefined
+    ? undefined
+    : /^resources\.requests\.(cpu|memory)$/.exec(lever.target.field ?? "")?.[1];
+
+const folderOf = (path: string) => path.slice(0, Math.max(0, path.lastIndexOf("/")));
+
+/** A file beside a request lever that may hold an HPA Governor could not read. */
+export function unreadableHpaFile(lever: Lever, hpas: readonly HpaScan[]): UnreadableHpaFile | undefined {
+  if (requestOf(lever) === undefined) return undefined;
   return hpas.find(
-    (h) =>
+    (h): h is UnreadableHpaFile => isUnreadable(h) && folderOf(h.file) === folderOf(lever.target.file),
+  );
+}
+
+/** The HPA that scales this lever's workload on the utilisation of the very resource the lever requests. */
+export function conflictingHpa(lever: Lever, hpas: readonly HpaScan[]): HpaInfo | undefined {
+  const resource = requestOf(lever);
+  if (resource === undefined) return undefined;
+  return hpas.find(
+    (h): h is HpaInfo =>
+      !isUnreadable(h) &&
       h.targetKind === lever.target.kind &&
       h.targetName === lever.target.name &&
       (lever.target.namespace === undefined ||
         h.namespace === undefined ||
         h.namespace === lever.target.namespace) &&
-      h.resources.includes(m[1] as string),
+      h.resources.includes(resource),
   );
 }

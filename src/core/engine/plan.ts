@@ -4,7 +4,7 @@ import type { SignalData } from "../signals/source.js";
 import { type DecideInput, decide } from "./decide.js";
 import type { Decision } from "./decision.js";
 import type { LinkBases } from "./evidence.js";
-import type { HpaInfo } from "./hpa.js";
+import type { HpaScan } from "./hpa.js";
 import type { Ledger } from "./ledger.js";
 import { activeHolds } from "./thrash.js";
 
@@ -15,7 +15,7 @@ export interface PlanInput {
   readonly files: ReadonlyMap<string, DecideInput["file"]>;
   readonly answers: ReadonlyMap<string, SignalData>;
   readonly ledger: Ledger;
-  readonly hpas: readonly HpaInfo[];
+  readonly hpas: readonly HpaScan[];
   readonly now: number;
   readonly links: LinkBases;
 }

@@ -279,6 +279,11 @@ describe("not acting is explained", () => {
       "hpa",
     ],
     [
+      "a file beside the lever names an HPA but could not be read",
+      { hpas: [{ file: "h.yaml", unreadable: "nesting deeper than 64 levels" }] },
+      "hpa",
+    ],
+    [
       "changes per day",
       {
         config: config(lever(), "limits: {maxChangesPerDay: 1}\n"),

@@ -84,14 +84,20 @@ describe("HPAs beside levers", () => {
   ].join("\n");
 
   it("are found in an ordinary file", () => {
-    expect(extractHpas("h.yaml", HPA).map((h) => [h.name, h.resources])).toEqual([["web", ["cpu"]]]);
+    expect(extractHpas("h.yaml", HPA)).toEqual([
+      expect.objectContaining({ name: "web", resources: ["cpu"] }),
+    ]);
   });
 
   it.each([
     ["deep nesting", `${HPA}\n  extra: ${"[".repeat(100_000)}${"]".repeat(100_000)}\n`],
     ["an alias bomb", `${HPA}\n  extra:\n${ALIAS_BOMB.replace(/^/gm, "    ")}\n`],
     ["a duplicate key", `${HPA}\nmetadata: {name: other}\n`],
-  ])("are not read from a file with %s, and nothing throws", (_, text) => {
-    expect(extractHpas("h.yaml", text)).toEqual([]);
+  ])("are not read from a file with %s, which is reported as unreadable, and nothing throws", (_, text) => {
+    expect(extractHpas("h.yaml", text)).toEqual([{ file: "h.yaml", unreadable: expect.any(String) }]);
+  });
+
+  it("a refused file that names no HPA holds none", () => {
+    expect(extractHpas("h.yaml", `a: ${"[".repeat(100_000)}${"]".repeat(100_000)}\n`)).toEqual([]);
   });
 });
