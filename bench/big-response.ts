@@ -4,7 +4,7 @@
  * generated on the fly, and how many bytes the listener wrote before the client hung up.
  * Target: peak RSS stays near the response limit (PROMETHEUS_MAX_RESPONSE_BYTES, 16 MiB by
  * default), not the body size, and the listener stops soon after the limit.
- * Run: npm run build && npx tsx bench/big-response.ts [MiB ...]   (default: 256 1024)
+ * Run: npm run bench:prometheus [-- MiB ...]   (default: 256 1024)
  */
 import { spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
