@@ -197,7 +197,15 @@ function handle(method, url, body) {
           : ancestor(head, base)
             ? "behind"
             : "diverged";
-    return [200, { status }];
+    // Three dots: the commits of head since the merge base, oldest first, paged as GitHub does.
+    const all = (tryGit(["rev-list", "--reverse", `${base}..${head}`]) ?? "").split("\n").filter(Boolean);
+    const perPage = Number(query.get("per_page") ?? 250);
+    const page = Number(query.get("page") ?? 1);
+    const commits = all.slice((page - 1) * perPage, page * perPage).map((sha) => ({
+      sha,
+      commit: { message: git(["log", "-1", "--format=%B", sha]) },
+    }));
+    return [200, { status, total_commits: all.length, commits }];
   }
   m = /^\/contents\/(.+)$/.exec(path);
   if (method === "GET" && m) {
