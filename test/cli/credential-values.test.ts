@@ -105,4 +105,19 @@ describe("a credential that is not a valid header value never reaches a message"
       expect(prometheus.seen).toEqual([]);
     },
   );
+
+  it("a user:password with a stray % in PROMETHEUS_URL: refused with what to write, not an internal error", async () => {
+    const dir = tmpRepo({
+      ".github/governor.yml": CONFIG,
+      ".github/governor/policies/test-cpu.yaml": POLICY,
+      "apps/d.yaml": DEPLOYMENT,
+    });
+    const r = await governor(["plan", "--repo", dir], {
+      PROMETHEUS_URL: "http://alice:s3cret%zz@127.0.0.1:9",
+    });
+    expect(r.out).not.toContain("internal error");
+    expect(r.out).not.toMatch(/s3cret/);
+    expect(r.out).toContain("write % as %25");
+    expect(r.code).toBe(1);
+  });
 });

@@ -95,8 +95,16 @@ function parseUrl(raw: string): Result<URL, string> {
 /** Authorization and extra headers for an operator's URL (its own user:password included). */
 function credentialsFromEnv(env: Env, url: URL): Result<Record<string, string>, string> {
   const headers: Record<string, string> = {};
-  const user = env.PROMETHEUS_USERNAME ?? decodeURIComponent(url.username);
-  const password = env.PROMETHEUS_PASSWORD ?? decodeURIComponent(url.password);
+  let user: string;
+  let password: string;
+  try {
+    user = env.PROMETHEUS_USERNAME ?? decodeURIComponent(url.username);
+    password = env.PROMETHEUS_PASSWORD ?? decodeURIComponent(url.password);
+  } catch {
+    return err(
+      "the user:password in the Prometheus URL has a % that is not followed by two hex digits (the value is not shown): write % as %25, or use PROMETHEUS_USERNAME / PROMETHEUS_PASSWORD",
+    );
+  }
   if (user) headers.authorization = `Basic ${Buffer.from(`${user}:${password}`).toString("base64")}`;
   let token = env.PROMETHEUS_BEARER_TOKEN;
   if (!token && env.PROMETHEUS_BEARER_TOKEN_FILE) {
