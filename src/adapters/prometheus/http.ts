@@ -1,7 +1,7 @@
 import type { MissingKind } from "../../core/signals/source.js";
 import { readBody } from "./body.js";
 import type { PrometheusEndpoint } from "./endpoint.js";
-import { DEFAULT_LIMITS, overBytesReason, overShapeLimits } from "./limits.js";
+import { DEFAULT_LIMITS, overBytesReason, overJsonShape, overShapeLimits } from "./limits.js";
 import { type ApiSuccess, apiResponseSchema } from "./responses.js";
 
 export interface PrometheusError {
@@ -198,6 +198,8 @@ async function interpret(
       "bad-response",
       `${where} answered HTTP ${status} but its body could not be read: ${body.reason === "timeout" ? `no answer within ${timeoutMs} ms` : body.reason}`,
     );
+  const shape = overJsonShape(body.text, limits);
+  if (shape) return fail("bad-response", `${where} answered HTTP ${status} with ${shape}`);
   let json: unknown;
   try {
     json = JSON.parse(body.text);
