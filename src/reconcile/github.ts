@@ -91,7 +91,7 @@ export async function reconcileRepository(
   const snapshot = await readSnapshot(octokit, ref);
   if (snapshot.config === undefined)
     return { ...empty, configErrors: [], unsaved: `${CONFIG_PATH} is missing on the default branch` }; // not opted in
-  const dash = pickDashboard(snapshot.dashboards, deps.key);
+  const dash = pickDashboard(snapshot.dashboards, deps.key, snapshot.closedDashboards);
   // Commands (a coalesced batch, in order) are applied to the state before the evaluation.
   const commands = command === undefined ? [] : Array.isArray(command) ? command : [command as Command];
   const state = commands.reduce((s, c) => applyCommand(s, c, deps.now), dash.state);

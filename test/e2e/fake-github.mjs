@@ -73,6 +73,12 @@ function graphql(body) {
               .filter((i) => i.state === "open" && labelled(i, "governor:dashboard"))
               .map((i) => ({ number: i.number, body: i.body, createdAt: "2026-11-23T09:00:00Z" })),
           },
+          closedDashboards: {
+            nodes: s.issues
+              .filter((i) => i.state === "closed" && labelled(i, "governor:dashboard"))
+              .reverse()
+              .map((i) => ({ number: i.number, body: i.body })),
+          },
           pullRequests: {
             nodes: s.pulls
               .filter((p) => labelled(p, "governor"))
