@@ -65,6 +65,8 @@ const BYTES_PER_CONTAINER = 6;
  * seconds of CPU, against ~110 MB for real samples); one linear pass, strings skipped.
  */
 export function overJsonShape(text: string, limits: ResponseLimits): string | undefined {
+  // Only JSON can be that costly: an HTML error page (its CSS has braces) keeps its own message.
+  if (!/^\s*[[{]/.test(text)) return undefined;
   const maxContainers = Math.floor(limits.maxBytes / BYTES_PER_CONTAINER);
   let depth = 0;
   let containers = 0;

@@ -81,3 +81,17 @@ describe("a Prometheus answer whose JSON shape would cost far more than its byte
     });
   });
 });
+
+describe("an error page is not JSON", () => {
+  it("its nested CSS braces do not hide its title", async () => {
+    const page = `<html><head><title>404 page not found</title><style>${"a{".repeat(40)}${"}".repeat(40)}</style></head></html>`;
+    const server = await fakeServer((_, res) => {
+      res.writeHead(404, { "content-type": "text/html" });
+      res.end(page);
+    });
+    expect(await source(server.url).instant("up", T)).toMatchObject({
+      kind: "bad-response",
+      reason: `${server.url}/api/v1/query answered HTTP 404 with something that is not the Prometheus API: 404 page not found`,
+    });
+  });
+});
