@@ -90,6 +90,9 @@ function graphql(body) {
                 closedAt: null,
                 body: p.body,
                 headRefName: p.head,
+                headRef: tryGit(["rev-parse", "--verify", "-q", `refs/heads/${p.head}`])
+                  ? { target: { message: git(["log", "-1", "--format=%B", `refs/heads/${p.head}`]) } }
+                  : null,
                 labels: { nodes: p.labels.map((name) => ({ name })) },
               })),
           },

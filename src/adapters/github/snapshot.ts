@@ -66,6 +66,10 @@ const snapshotSchema = z.object({
           closedAt: z.string().nullable(),
           body: z.string(),
           headRefName: z.string(),
+          headRef: z
+            .object({ target: z.object({ message: z.string().optional() }) })
+            .nullable()
+            .optional(),
           labels: z.object({ nodes: z.array(z.object({ name: z.string() })) }),
         }),
       ),
@@ -81,7 +85,7 @@ const SNAPSHOT = `query governorSnapshot($owner: String!, $name: String!) {
     dashboard: issues(labels: ["governor:dashboard"], states: OPEN, first: 20, orderBy: { field: CREATED_AT, direction: ASC }) { nodes { number body } }
     closedDashboards: issues(labels: ["governor:dashboard"], states: CLOSED, first: 20, orderBy: { field: UPDATED_AT, direction: DESC }) { nodes { number body } }
     pullRequests(labels: ["governor"], first: 100, orderBy: { field: CREATED_AT, direction: DESC }) {
-      nodes { number state createdAt mergedAt closedAt body headRefName labels(first: 20) { nodes { name } } }
+      nodes { number state createdAt mergedAt closedAt body headRefName headRef { target { ... on Commit { message } } } labels(first: 20) { nodes { name } } }
     }
   }
 }`;
@@ -119,6 +123,7 @@ export async function readSnapshot(octokit: Octokit, ref: RepoRef): Promise<Repo
       body: p.body,
       labels: p.labels.nodes.map((l) => l.name),
       branch: p.headRefName,
+      headMessage: p.headRef?.target.message,
     })),
   };
 }
