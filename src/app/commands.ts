@@ -94,6 +94,21 @@ export async function onComment(
     ack = `🚫 Rejected by @${who}${command.reason ? `: ${command.reason}` : ""}. The lever's cooldown applies before Governor proposes it again.`;
   }
   const result = await reconcileAndRecord(context.octokit, context.repo(), context.log, deps, recorded);
+  // The dashboard's signed state is the only place a command lives: until it is written there, a
+  // hold holds nothing past this run, so the reply must not say it does.
+  const unsaved = result === undefined ? "the reconcile failed (see the App's log)" : result.unsaved;
+  if (recorded && unsaved !== undefined) {
+    const effect =
+      command.verb === "hold"
+        ? `${what} is not on hold`
+        : command.verb === "resume"
+          ? `${what} is not resumed`
+          : "the PR is closed, but the rejection's reason and cooldown are not recorded";
+    await reply(
+      `⚠️ @${who}: \`/governor ${command.verb}\` was not recorded on the dashboard: ${unsaved}. So ${effect}: repeat the command once GitHub answers again.`,
+    );
+    return;
+  }
   if (command.verb === "explain") {
     const decisions = (result?.decisions ?? []).filter((d) => lever === undefined || d.lever === lever);
     ack =

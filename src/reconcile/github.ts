@@ -68,6 +68,11 @@ export interface ReconcileResult {
   readonly needsHuman: readonly number[];
   /** The repository's own schedule.interval, when its config could be read. */
   readonly scheduleInterval?: string | undefined;
+  /**
+   * Why the dashboard's state (where holds, resumes and rejections live) was not written this
+   * run, undefined when it was: a command may be acknowledged only once it is recorded there.
+   */
+  readonly unsaved?: string | undefined;
 }
 
 const enc = (text: string) => new TextEncoder().encode(text);
@@ -84,8 +89,9 @@ export async function reconcileRepository(
 ): Promise<ReconcileResult> {
   const empty = { decisions: [], actions: [], watches: [], failures: [], needsHuman: [] };
   const snapshot = await readSnapshot(octokit, ref);
-  if (snapshot.config === undefined) return { ...empty, configErrors: [] }; // not opted in
-  const dash = pickDashboard(snapshot.dashboards, deps.key);
+  if (snapshot.config === undefined)
+    return { ...empty, configErrors: [], unsaved: `${CONFIG_PATH} is missing on the default branch` }; // not opted in
+  const dash = pickDashboard(snapshot.dashboards, deps.key, snapshot.closedDashboards);
   // Commands (a coalesced batch, in order) are applied to the state before the evaluation.
   const commands = command === undefined ? [] : Array.isArray(command) ? command : [command as Command];
   const state = commands.reduce((s, c) => applyCommand(s, c, deps.now), dash.state);
@@ -105,8 +111,11 @@ export async function reconcileRepository(
   /** A config that cannot be acted on: nothing is proposed, and the errors go to the dashboard. */
   const refuse = async (configErrors: string[], watchWindow: string): Promise<ReconcileResult> => {
     const ledger = { changes: [], holds: state.holds, resumes: state.resumes };
-    await writeDashboard({ configErrors, levers: [], decisions: [], ledger, holds: [] }, watchWindow);
-    return { ...empty, configErrors };
+    const problem = await writeDashboard(
+      { configErrors, levers: [], decisions: [], ledger, holds: [] },
+      watchWindow,
+    );
+    return { ...empty, configErrors, unsaved: problem?.message };
   };
   const result = loadRepoConfig({
     config: { path: CONFIG_PATH, bytes: enc(snapshot.config) },
@@ -221,6 +230,7 @@ export async function reconcileRepository(
     failures,
     needsHuman: read.needsHuman.map((r) => r.number),
     scheduleInterval: config.schedule.interval,
+    unsaved: dashboardProblem?.message,
   };
 }
 

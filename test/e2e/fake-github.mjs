@@ -73,6 +73,12 @@ function graphql(body) {
               .filter((i) => i.state === "open" && labelled(i, "governor:dashboard"))
               .map((i) => ({ number: i.number, body: i.body, createdAt: "2026-11-23T09:00:00Z" })),
           },
+          closedDashboards: {
+            nodes: s.issues
+              .filter((i) => i.state === "closed" && labelled(i, "governor:dashboard"))
+              .reverse()
+              .map((i) => ({ number: i.number, body: i.body })),
+          },
           pullRequests: {
             nodes: s.pulls
               .filter((p) => labelled(p, "governor"))
@@ -84,6 +90,9 @@ function graphql(body) {
                 closedAt: null,
                 body: p.body,
                 headRefName: p.head,
+                headRef: tryGit(["rev-parse", "--verify", "-q", `refs/heads/${p.head}`])
+                  ? { target: { message: git(["log", "-1", "--format=%B", `refs/heads/${p.head}`]) } }
+                  : null,
                 labels: { nodes: p.labels.map((name) => ({ name })) },
               })),
           },
@@ -197,7 +206,15 @@ function handle(method, url, body) {
           : ancestor(head, base)
             ? "behind"
             : "diverged";
-    return [200, { status }];
+    // Three dots: the commits of head since the merge base, oldest first, paged as GitHub does.
+    const all = (tryGit(["rev-list", "--reverse", `${base}..${head}`]) ?? "").split("\n").filter(Boolean);
+    const perPage = Number(query.get("per_page") ?? 250);
+    const page = Number(query.get("page") ?? 1);
+    const commits = all.slice((page - 1) * perPage, page * perPage).map((sha) => ({
+      sha,
+      commit: { message: git(["log", "-1", "--format=%B", sha]) },
+    }));
+    return [200, { status, total_commits: all.length, commits }];
   }
   m = /^\/contents\/(.+)$/.exec(path);
   if (method === "GET" && m) {

@@ -76,24 +76,50 @@ async function readHead(octokit: Octokit, ref: RepoRef, branch: string) {
     ...ref,
     commit_sha: sha,
   });
-  const trailers = parseTrailers(head.data.message);
   return {
     sha,
-    governors: trailers.has(TRAILER.decision) || trailers.has(TRAILER.revert),
+    governors: isGovernors(head.data.message),
     tree: head.data.tree.sha,
     parents: head.data.parents.map((p) => p.sha),
   };
 }
 
-/** Whether `ancestor` is in the history of `head` (then a new commit on `head` needs no second parent). */
-async function contains(octokit: Octokit, ref: RepoRef, head: string, ancestor: string): Promise<boolean> {
-  const compared = await octokit.request("GET /repos/{owner}/{repo}/compare/{basehead}", {
-    ...ref,
-    basehead: `${ancestor}...${head}`,
-    per_page: 1,
-  });
-  return compared.data.status === "ahead" || compared.data.status === "identical";
+/** Commits listed per compare page, and the pages read before a branch is too long to check. */
+const COMPARE_PAGE = 100;
+const COMPARE_PAGES = 5;
+
+/**
+ * Whether `ancestor` is in the history of `head` (then a new commit on `head` needs no second
+ * parent), and the first commit between them that Governor did not make. The head alone is not
+ * enough: a rebase or a cherry-pick keeps Governor's message, trailers included, on top of a
+ * person's commit, and Governor's next tree (the base's, plus the lever) would undo that commit.
+ */
+async function branchSince(
+  octokit: Octokit,
+  ref: RepoRef,
+  head: string,
+  ancestor: string,
+): Promise<{ onBase: boolean; foreign?: string | undefined }> {
+  for (let page = 1; ; page++) {
+    const compared = await octokit.request("GET /repos/{owner}/{repo}/compare/{basehead}", {
+      ...ref,
+      basehead: `${ancestor}...${head}`,
+      per_page: COMPARE_PAGE,
+      page,
+    });
+    const { status, total_commits: total, commits } = compared.data;
+    const onBase = status === "ahead" || status === "identical";
+    const foreign = commits.find((c) => !isGovernors(c.commit.message));
+    if (foreign) return { onBase, foreign: foreign.sha };
+    if (commits.length < COMPARE_PAGE || page * COMPARE_PAGE >= total) return { onBase };
+    if (page === COMPARE_PAGES) return { onBase, foreign: head }; // too long to vouch for
+  }
 }
+
+const isGovernors = (message: string) => {
+  const trailers = parseTrailers(message);
+  return trailers.has(TRAILER.decision) || trailers.has(TRAILER.revert);
+};
 
 /**
  * Puts the lever's edit on `branch` through the Git Data API, no clone. A new branch gets one
@@ -162,8 +188,17 @@ export async function pushBranch(
               ? `branch ${branch} exists and is not Governor's: Governor never touches a person's branch; rename or delete it`
               : `branch ${branch} was pushed to by someone else (commit ${short(head.sha)}) while Governor updated it: it was not overwritten and this lever waits; close its PR and delete the branch to let Governor propose again`,
         });
-      const onBase =
-        head.parents.includes(base.value.oid) || (await contains(octokit, ref, head.sha, base.value.oid));
+      // One commit straight on the base is all checked already; anything longer is read commit by commit.
+      const since =
+        head.parents.length === 1 && head.parents[0] === base.value.oid
+          ? { onBase: true }
+          : await branchSince(octokit, ref, head.sha, base.value.oid);
+      if (since.foreign)
+        return err({
+          status: 422,
+          message: `branch ${branch} holds commit ${short(since.foreign)} that Governor did not make (a person's push, or a history rewritten under Governor's commit): it was not overwritten and this lever waits; close its PR and delete the branch to let Governor propose again`,
+        });
+      const { onBase } = since;
       if (onBase && head.tree === tree) return ok(head.sha); // already there (a retry, a restart, another replica)
       const next = await commit(onBase ? [head.sha] : [head.sha, base.value.oid]);
       try {

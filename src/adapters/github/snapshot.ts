@@ -22,6 +22,8 @@ export interface RepoSnapshot {
   readonly requests: readonly ChangeRequest[];
   /** The open issues labelled as the dashboard, oldest first (which of them is the dashboard is the core's to say). */
   readonly dashboards: ReadonlyArray<{ readonly number: number; readonly body: string }>;
+  /** The closed ones, last updated first: a person closing the dashboard must not lift its holds. */
+  readonly closedDashboards: ReadonlyArray<{ readonly number: number; readonly body: string }>;
 }
 
 const blob = z
@@ -51,6 +53,9 @@ const snapshotSchema = z.object({
     config: blob,
     policies: tree,
     dashboard: z.object({ nodes: z.array(z.object({ number: z.number(), body: z.string() })) }).optional(),
+    closedDashboards: z
+      .object({ nodes: z.array(z.object({ number: z.number(), body: z.string() })) })
+      .optional(),
     pullRequests: z.object({
       nodes: z.array(
         z.object({
@@ -61,6 +66,10 @@ const snapshotSchema = z.object({
           closedAt: z.string().nullable(),
           body: z.string(),
           headRefName: z.string(),
+          headRef: z
+            .object({ target: z.object({ message: z.string().optional() }) })
+            .nullable()
+            .optional(),
           labels: z.object({ nodes: z.array(z.object({ name: z.string() })) }),
         }),
       ),
@@ -74,8 +83,9 @@ const SNAPSHOT = `query governorSnapshot($owner: String!, $name: String!) {
     config: object(expression: "HEAD:.github/governor.yml") { ... on Blob { text byteSize isBinary } }
     policies: object(expression: "HEAD:.github/governor/policies") { ... on Tree { entries { name type mode object { ... on Blob { text byteSize isBinary } } } } }
     dashboard: issues(labels: ["governor:dashboard"], states: OPEN, first: 20, orderBy: { field: CREATED_AT, direction: ASC }) { nodes { number body } }
+    closedDashboards: issues(labels: ["governor:dashboard"], states: CLOSED, first: 20, orderBy: { field: UPDATED_AT, direction: DESC }) { nodes { number body } }
     pullRequests(labels: ["governor"], first: 100, orderBy: { field: CREATED_AT, direction: DESC }) {
-      nodes { number state createdAt mergedAt closedAt body headRefName labels(first: 20) { nodes { name } } }
+      nodes { number state createdAt mergedAt closedAt body headRefName headRef { target { ... on Commit { message } } } labels(first: 20) { nodes { name } } }
     }
   }
 }`;
@@ -103,6 +113,7 @@ export async function readSnapshot(octokit: Octokit, ref: RepoRef): Promise<Repo
       .filter((e) => e.mode === SYMLINK_MODE && /\.ya?ml$/.test(e.name))
       .map((e) => `.github/governor/policies/${e.name}`),
     dashboards: [...(data.dashboard?.nodes ?? [])].sort((a, b) => a.number - b.number),
+    closedDashboards: data.closedDashboards?.nodes ?? [],
     requests: data.pullRequests.nodes.map((p) => ({
       number: p.number,
       state: p.state === "OPEN" ? "open" : "closed",
@@ -112,6 +123,7 @@ export async function readSnapshot(octokit: Octokit, ref: RepoRef): Promise<Repo
       body: p.body,
       labels: p.labels.nodes.map((l) => l.name),
       branch: p.headRefName,
+      headMessage: p.headRef?.target.message,
     })),
   };
 }

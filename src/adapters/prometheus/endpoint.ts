@@ -95,8 +95,16 @@ function parseUrl(raw: string): Result<URL, string> {
 /** Authorization and extra headers for an operator's URL (its own user:password included). */
 function credentialsFromEnv(env: Env, url: URL): Result<Record<string, string>, string> {
   const headers: Record<string, string> = {};
-  const user = env.PROMETHEUS_USERNAME ?? decodeURIComponent(url.username);
-  const password = env.PROMETHEUS_PASSWORD ?? decodeURIComponent(url.password);
+  let user: string;
+  let password: string;
+  try {
+    user = env.PROMETHEUS_USERNAME ?? decodeURIComponent(url.username);
+    password = env.PROMETHEUS_PASSWORD ?? decodeURIComponent(url.password);
+  } catch {
+    return err(
+      "the user:password in the Prometheus URL has a % that is not followed by two hex digits (the value is not shown): write % as %25, or use PROMETHEUS_USERNAME / PROMETHEUS_PASSWORD",
+    );
+  }
   if (user) headers.authorization = `Basic ${Buffer.from(`${user}:${password}`).toString("base64")}`;
   let token = env.PROMETHEUS_BEARER_TOKEN;
   if (!token && env.PROMETHEUS_BEARER_TOKEN_FILE) {
@@ -106,15 +114,33 @@ function credentialsFromEnv(env: Env, url: URL): Result<Record<string, string>, 
       return err(`PROMETHEUS_BEARER_TOKEN_FILE: ${env.PROMETHEUS_BEARER_TOKEN_FILE} cannot be read`);
     }
   }
-  if (token) headers.authorization = `Bearer ${token}`;
+  if (token) {
+    const from = env.PROMETHEUS_BEARER_TOKEN ? "PROMETHEUS_BEARER_TOKEN" : "PROMETHEUS_BEARER_TOKEN_FILE";
+    if (!HEADER_VALUE.test(token)) return err(notAHeader(from, "the token"));
+    headers.authorization = `Bearer ${token}`;
+  }
   for (const line of (env.PROMETHEUS_HEADERS ?? "").split("\n")) {
     if (line.trim() === "") continue;
     const colon = line.indexOf(":");
     if (colon <= 0) return err(`PROMETHEUS_HEADERS: each line is "Name: value" (a line has no name)`);
-    headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
+    const name = line.slice(0, colon).trim().toLowerCase();
+    const value = line.slice(colon + 1).trim();
+    if (!HEADER_NAME.test(name)) return err(notAHeader("PROMETHEUS_HEADERS", "a header name"));
+    if (!HEADER_VALUE.test(value)) return err(notAHeader("PROMETHEUS_HEADERS", `the value of ${name}`));
+    headers[name] = value;
   }
   return ok(headers);
 }
+
+/**
+ * What HTTP allows in a header (RFC 9110 field-name and field-value). Checked here because fetch
+ * refuses anything else with an error that quotes the whole header, secret included, and that
+ * error would become every signal's missing-data reason: on stdout, in a recording, on a dashboard.
+ */
+const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9a-z]+$/;
+const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
+const notAHeader = (variable: string, what: string) =>
+  `${variable}: ${what} has a line break or a control character, which an HTTP header cannot carry (the value is not shown): write it on one line`;
 
 /** What every endpoint shares, credentials or not: the timeout, the retries, the response limits. */
 function transportFromEnv(

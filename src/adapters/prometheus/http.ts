@@ -1,7 +1,7 @@
 import type { MissingKind } from "../../core/signals/source.js";
 import { readBody } from "./body.js";
 import type { PrometheusEndpoint } from "./endpoint.js";
-import { DEFAULT_LIMITS, overBytesReason, overShapeLimits } from "./limits.js";
+import { DEFAULT_LIMITS, overBytesReason, overJsonShape, overShapeLimits } from "./limits.js";
 import { type ApiSuccess, apiResponseSchema } from "./responses.js";
 
 export interface PrometheusError {
@@ -32,7 +32,7 @@ const BACKOFF_CAP_MS = 8_000;
 const RETRY_AFTER_CAP_MS = 30_000;
 /** An error page is read only as far as its first words. */
 const SNIPPET_BYTES = 4096;
-/** Consecutive connection failures or timeouts after which the rest of the run does not ask. */
+/** Consecutive connection failures, timeouts or queries refused after every retry, after which the rest of the run does not ask. */
 export const BREAKER_THRESHOLD = 3;
 
 /** Per run: a client remembers that Prometheus is down so that a dead server costs one timeout cycle, not one per query. */
@@ -56,11 +56,10 @@ export class PrometheusHttp {
       if (this.open)
         return fail(
           "unreachable",
-          `Prometheus unreachable (${this.endpoint.url}): ${BREAKER_THRESHOLD} connection failures or timeouts in a row; not asking again in this run`,
+          `Prometheus unreachable (${this.endpoint.url}): ${BREAKER_THRESHOLD} connection failures, timeouts or queries refused after every retry, in a row; not asking again in this run`,
         );
       const outcome = await this.once(path, form);
       if (outcome.type === "response") {
-        this.consecutiveFailures = 0;
         const { response, abort } = outcome;
         const { status } = response;
         if (status === 429 || status >= 500) {
@@ -70,11 +69,15 @@ export class PrometheusHttp {
             await this.deps.sleep(retryIn);
             continue;
           }
+          // A query refused after all its retries counts like a dead connection: a server that
+          // answers only 503 would otherwise cost every query of the run its retries and waits.
+          this.consecutiveFailures++;
           return fail(
             "server-error",
             `${where} answered HTTP ${status} after ${attempt + 1} attempts: ${await snippet(response, abort)}`,
           );
         }
+        this.consecutiveFailures = 0;
         return interpret(response, abort, where, query, this.endpoint);
       }
       this.consecutiveFailures++;
@@ -198,6 +201,8 @@ async function interpret(
       "bad-response",
       `${where} answered HTTP ${status} but its body could not be read: ${body.reason === "timeout" ? `no answer within ${timeoutMs} ms` : body.reason}`,
     );
+  const shape = overJsonShape(body.text, limits);
+  if (shape) return fail("bad-response", `${where} answered HTTP ${status} with ${shape}`);
   let json: unknown;
   try {
     json = JSON.parse(body.text);

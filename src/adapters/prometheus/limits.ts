@@ -53,3 +53,37 @@ export function overShapeLimits(json: unknown, limits: ResponseLimits): string |
   }
   return undefined;
 }
+
+/** Deeper than any Prometheus answer (a matrix of native histograms is 9 levels). */
+const MAX_DEPTH = 16;
+/** Real answers spend at least 8 bytes per array or object (`[1,"1"],`); `[],` spends 3. */
+const BYTES_PER_CONTAINER = 6;
+
+/**
+ * Checks the body's text before JSON.parse: nesting depth, and the number of arrays and objects.
+ * Under the byte limit these decide what parsing costs (16 MiB of `[[[…]]]` is ~500 MB of heap and
+ * seconds of CPU, against ~110 MB for real samples); one linear pass, strings skipped.
+ */
+export function overJsonShape(text: string, limits: ResponseLimits): string | undefined {
+  // Only JSON can be that costly: an HTML error page (its CSS has braces) keeps its own message.
+  if (!/^\s*[[{]/.test(text)) return undefined;
+  const maxContainers = Math.floor(limits.maxBytes / BYTES_PER_CONTAINER);
+  let depth = 0;
+  let containers = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c)
+        i++; // a backslash: the next character is escaped
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x5b || c === 0x7b) {
+      if (++depth > MAX_DEPTH)
+        return `JSON nested deeper than ${MAX_DEPTH} levels (a Prometheus answer needs at most 9): not the Prometheus API`;
+      if (++containers > maxContainers)
+        return `more than ${count(maxContainers)} JSON arrays and objects (one per ${BYTES_PER_CONTAINER} bytes of PROMETHEUS_MAX_RESPONSE_BYTES=${limits.maxBytes}): not the Prometheus API, or raise the limit`;
+    } else if (c === 0x5d || c === 0x7d) depth--;
+  }
+  return undefined;
+}

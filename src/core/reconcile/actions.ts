@@ -1,5 +1,6 @@
 import type { Decision } from "../engine/decision.js";
 import { prTitle, renderPrBody } from "../pr/body.js";
+import { parseTrailers, TRAILER } from "../pr/commit-message.js";
 import { type PrMetadata, renderMetadata } from "../pr/metadata.js";
 import type { GovernedRequest } from "./change-requests.js";
 
@@ -26,6 +27,20 @@ export type Action =
   | { readonly type: "close"; readonly lever: string; readonly number: number; readonly comment: string };
 
 export const branchFor = (lever: string) => `governor/${lever}`;
+
+/**
+ * Whether the PR's branch ends on a Governor commit for the value its text proposes. Two replicas
+ * can leave one's commit on the branch and the other's text on the PR; then the branch is built
+ * again (a person's commit there is refused by the push, as always).
+ */
+function branchAgrees(pr: GovernedRequest): boolean {
+  const message = pr.request.headMessage;
+  if (message === undefined) return true; // not read: trusted as before
+  const trailers = parseTrailers(message);
+  if (!trailers.has(TRAILER.decision)) return true; // not Governor's: the push reports it
+  // Only the value: the trailer spells a value that was not set as "(not set)", the metadata as "".
+  return trailers.get(TRAILER.to) === pr.meta.to;
+}
 
 export function changeMetadata(d: Decision, proposedAt: number): PrMetadata {
   return {
@@ -60,7 +75,7 @@ export function planActions(
       (g) => g.request.state === "open" && g.meta.kind === "change" && g.meta.lever === d.lever,
     );
     if (d.decision === "propose" && d.edit) {
-      if (pr && pr.meta.to === d.to && pr.meta.from === d.from) continue;
+      if (pr && pr.meta.to === d.to && pr.meta.from === d.from && branchAgrees(pr)) continue;
       const meta = changeMetadata(d, pr?.meta.proposedAt ?? now);
       const body = `${renderPrBody(d, watchWindow)}\n${renderMetadata(meta, key)}\n`;
       if (pr)

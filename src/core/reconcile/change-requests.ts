@@ -11,6 +11,8 @@ export interface ChangeRequest {
   readonly body: string;
   readonly labels: readonly string[];
   readonly branch: string;
+  /** The message of the branch's head commit, when the forge gave it: whose decision the branch holds. */
+  readonly headMessage?: string | undefined;
 }
 
 export const LABEL = {

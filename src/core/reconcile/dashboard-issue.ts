@@ -35,15 +35,24 @@ export interface FoundDashboard {
   readonly tampered: boolean;
 }
 
-/** Which open issues are the dashboard, deterministically — every replica picks the same one. */
-export function pickDashboard(issues: readonly IssueText[], key: string): FoundDashboard {
+/**
+ * Which open issues are the dashboard, deterministically — every replica picks the same one. The
+ * state of `closed` dashboards is kept too: a person who closes the dashboard (or a superseded
+ * one) does not lift a hold recorded there; a hold ends with `/governor resume`, an event kept as well.
+ */
+export function pickDashboard(
+  issues: readonly IssueText[],
+  key: string,
+  closed: readonly IssueText[] = [],
+): FoundDashboard {
   const mine = issues.filter((i) => isDashboard(i.body)).sort((a, b) => a.number - b.number);
   const [kept, ...duplicates] = mine;
   const read = mine.map((i) => readDashboardState(i.body, key));
+  const before = closed.filter((i) => isDashboard(i.body)).map((i) => readDashboardState(i.body, key).state);
   return {
     kept,
     duplicates,
-    state: read.reduce((s, r) => mergeStates(s, r.state), EMPTY_STATE),
+    state: [...read.map((r) => r.state), ...before].reduce(mergeStates, EMPTY_STATE),
     tampered: read[0]?.tampered ?? false,
   };
 }
