@@ -150,3 +150,20 @@ describe("governor set", () => {
     expect(read(dir, "shared-values.yaml")).toContain("poolSize: 30\n");
   });
 });
+
+describe("a lever pointed at another forge's CI definition", () => {
+  it("is refused by set, and the pipeline's bytes are unchanged", async () => {
+    const dir = example();
+    const pipeline = "deploy:\n  config:\n    poolSize: 20\n";
+    writeFileSync(join(dir, ".gitlab-ci.yml"), pipeline);
+    const config = join(dir, ".github/governor.yml");
+    writeFileSync(
+      config,
+      readFileSync(config, "utf8").replace("file: apps/checkout/values.yaml", "file: .gitlab-ci.yml"),
+    );
+    const r = await runCli("set", "checkout-db-pool", "30", "--repo", dir);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('".gitlab-ci.yml" is a CI definition');
+    expect(read(dir, ".gitlab-ci.yml")).toBe(pipeline);
+  });
+});

@@ -3,8 +3,9 @@ import { err, ok, type Result } from "../result.js";
 
 /**
  * A lever's file, relative to the repository root: never absolute, never outside the
- * repository, never inside `.git/`, never a CI workflow or Governor's own config (a tuning PR
- * must not be able to change what runs in CI, what Governor is allowed to do, or a git hook).
+ * repository, never inside `.git/` or `.github/`, never a CI definition of any forge or
+ * Governor's own config (a tuning PR must not be able to change what runs in CI, what Governor
+ * is allowed to do, who reviews, or a git hook).
  * This is the path as written; `checkResolvedPath` applies the same rules to where it leads.
  */
 export function checkTargetPath(file: string): Result<string> {
@@ -95,8 +96,35 @@ function forbiddenTarget(normal: string): string | undefined {
     return "is a local GitHub Action (workflows run it): Governor never edits CI definitions";
   if (c[0] === ".github" && (c[1] === "governor.yml" || (c[1] === "governor" && c.length > 2)))
     return "is Governor's own configuration: Governor never edits it";
+  if (c[0] === ".github")
+    return "is under .github/ (the repository's automation and governance: CODEOWNERS, dependabot, settings): Governor never edits it";
+  if (c.length > 0 && OTHER_CI.has(c[0] as string))
+    return "is a CI definition or a file git or a hook manager acts on (GitLab, CircleCI, Jenkins, Azure, Bitbucket, Buildkite, Drone, Woodpecker, Tekton, pre-commit, .gitattributes, .gitmodules): Governor never edits it";
   return undefined;
 }
+
+/**
+ * Root entries other CI systems and git itself act on: the CLI runs on any forge, so a tuning
+ * change must not reach their pipelines either. Compared after case folding.
+ */
+const OTHER_CI: ReadonlySet<string> = new Set([
+  ".gitlab-ci.yml",
+  ".gitlab",
+  ".circleci",
+  ".travis.yml",
+  "jenkinsfile",
+  "azure-pipelines.yml",
+  ".azure-pipelines",
+  "bitbucket-pipelines.yml",
+  ".buildkite",
+  ".drone.yml",
+  ".woodpecker.yml",
+  ".woodpecker",
+  ".tekton",
+  ".pre-commit-config.yaml",
+  ".gitattributes",
+  ".gitmodules",
+]);
 
 /** `.git` as any component: the repository's own, a submodule's (`sub/.git/config`), a worktree's `.git` file. */
 function insideGitDir(c: readonly string[]): boolean {

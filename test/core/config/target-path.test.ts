@@ -5,13 +5,17 @@ const WORKFLOW = "is a GitHub Actions workflow: Governor never edits CI definiti
 const ACTION = "is a local GitHub Action (workflows run it): Governor never edits CI definitions";
 const OWN = "is Governor's own configuration: Governor never edits it";
 const GIT = "is inside .git/ (git's own data: hooks, config): Governor never reads or edits it";
+const GITHUB =
+  "is under .github/ (the repository's automation and governance: CODEOWNERS, dependabot, settings): Governor never edits it";
+const OTHER_CI =
+  "is a CI definition or a file git or a hook manager acts on (GitLab, CircleCI, Jenkins, Azure, Bitbucket, Buildkite, Drone, Woodpecker, Tekton, pre-commit, .gitattributes, .gitmodules): Governor never edits it";
 
 describe("checkTargetPath: the lever path rules on the path as written", () => {
   it.each([
     ["apps/checkout/deployment.yaml", "apps/checkout/deployment.yaml"],
     ["./apps//checkout/./values.yaml", "apps/checkout/values.yaml"],
-    [".github/CODEOWNERS.yaml", ".github/CODEOWNERS.yaml"],
-    [".github/governor-notes.yaml", ".github/governor-notes.yaml"],
+    ["ci/values.yaml", "ci/values.yaml"],
+    ["apps/.gitlab-ci.yml", "apps/.gitlab-ci.yml"], // GitLab reads the root one
     ["apps/.gitkeep.yaml", "apps/.gitkeep.yaml"],
     ["apps/.github/workflows/x.yml", "apps/.github/workflows/x.yml"], // GitHub runs root workflows only
     ["apps/git~1x/values.yaml", "apps/git~1x/values.yaml"],
@@ -29,6 +33,18 @@ describe("checkTargetPath: the lever path rules on the path as written", () => {
     [".github/wor\u212Aflows/ci.yml", WORKFLOW], // KELVIN SIGN folds to k
     ["GITHUB~1/WORKFL~1/ci.yml", WORKFLOW], // 8.3 short names
     [".github/actions/setup/action.yml", ACTION],
+    [".github/dependabot.yml", GITHUB],
+    [".github/settings.yml", GITHUB],
+    [".github/CODEOWNERS.yaml", GITHUB],
+    [".GitHub/governor-notes.yaml", GITHUB],
+    [".gitlab-ci.yml", OTHER_CI],
+    [".GitLab-CI.yml", OTHER_CI],
+    [".gitlab/ci/deploy.yml", OTHER_CI],
+    [".circleci/config.yml", OTHER_CI],
+    [".pre-commit-config.yaml", OTHER_CI],
+    ["azure-pipelines.yml", OTHER_CI],
+    [".tekton/pipeline.yaml", OTHER_CI],
+    [".gitattributes", OTHER_CI],
     [".github/governor.yml", OWN],
     [".GITHUB/Governor.yml", OWN],
     [".github/governor/policies/pool.yaml", OWN],
