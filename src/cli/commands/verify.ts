@@ -26,6 +26,8 @@ interface Row {
   readonly verdict: Verdict;
   note: string;
   reverted: boolean;
+  /** A failure the revert cap left to a person: said in the row and in --json, never skipped in silence. */
+  capped: boolean;
 }
 
 /** Why a verdict came when it did, for the row's note. */
@@ -109,7 +111,9 @@ export async function verifyCommand(
     if (!options.revert || row.verdict.verdict !== "fail") return;
     const cap = revertCap(revertTimes, ctx.now);
     if (!cap.allowed) {
-      row.note = `not reverted: ${cap.reason}`;
+      const capped = `not reverted: the revert cap is reached — ${cap.reason}`;
+      row.note = row.note ? `${row.note}; ${capped}` : capped;
+      row.capped = true;
       return;
     }
     const result = await revert(ctx, lever, row);
@@ -125,6 +129,7 @@ export async function verifyCommand(
         verdict: { verdict: "fail", guardrails: [], effect: "" },
         note: "already reverted",
         reverted: true,
+        capped: false,
       });
       continue;
     }
@@ -144,7 +149,13 @@ export async function verifyCommand(
       );
       continue;
     }
-    const row: Row = { change, verdict: outcome.verdict, note: outcomeNote(outcome), reverted: false };
+    const row: Row = {
+      change,
+      verdict: outcome.verdict,
+      note: outcomeNote(outcome),
+      reverted: false,
+      capped: false,
+    };
     await maybeRevert(row, lever);
     rows.push(row);
   }
@@ -163,6 +174,7 @@ export async function verifyCommand(
       })),
       effect: r.verdict.effect,
       reverted: r.reverted,
+      capped: r.capped,
       note: r.note,
     })),
   };
