@@ -20,6 +20,11 @@ export interface LimitOptions {
   readonly maxWaitMs: number;
   /** Gap between the starts of two writes of one installation. */
   readonly writeGapMs?: number;
+  /**
+   * How long one request may take, body included. undici's own limits are 300 s per phase, and a
+   * reconcile holds its repository's lock (and the tick waits for it) while a request hangs.
+   */
+  readonly requestTimeoutMs?: number;
 }
 
 interface RequestOptions {
@@ -121,12 +126,34 @@ function clarify(e: unknown, options: RequestOptions, installation: string | und
   return error;
 }
 
+/** An error of a request the timed fetch aborted (@octokit/request wraps it as a 500 RequestError). */
+function timedOut(e: unknown): boolean {
+  for (let x: unknown = e, depth = 0; x instanceof Error && depth < 4; x = x.cause, depth++)
+    if (x.name === "TimeoutError") return true;
+  return false;
+}
+
 function limits(octokit: Limited, octokitOptions: Record<string, unknown>, o: Required<LimitOptions>): void {
   const id = (octokitOptions.auth as { installationId?: unknown } | undefined)?.installationId;
   const installation = id === undefined || id === null || id === "" ? undefined : String(id);
-  const attempt = async (request: Request, options: RequestOptions): Promise<unknown> => {
+  /** A try that the timed fetch cut off becomes an error that says so (plugin-retry has retried it by then). */
+  const send = async (request: Request, options: RequestOptions): Promise<unknown> => {
     try {
       return await request(options);
+    } catch (e) {
+      if (!timedOut(e)) throw e;
+      const what = `${options.method.toUpperCase()} ${pathOf(options)}`;
+      throw Object.assign(
+        new Error(
+          `GitHub did not answer ${what} within ${o.requestTimeoutMs / 1000} s (GOVERNOR_GITHUB_TIMEOUT): the request was abandoned; the next tick tries again`,
+        ),
+        { status: 504 },
+      );
+    }
+  };
+  const attempt = async (request: Request, options: RequestOptions): Promise<unknown> => {
+    try {
+      return await send(request, options);
     } catch (e) {
       const error = e as GitHubError;
       const what = `${options.method.toUpperCase()} ${pathOf(options)}`;
@@ -148,7 +175,7 @@ function limits(octokit: Limited, octokitOptions: Record<string, unknown>, o: Re
         await sleep(ms);
       } else throw clarify(e, options, installation);
       try {
-        return await request(options);
+        return await send(request, options);
       } catch (again) {
         throw clarify(again, options, installation);
       }
@@ -163,7 +190,7 @@ function limits(octokit: Limited, octokitOptions: Record<string, unknown>, o: Re
 
 /** Probot's octokit, with the limits above; the App passes it to Probot as its `Octokit`. */
 export function governorOctokit(options: LimitOptions): typeof ProbotOctokit {
-  const o = { writeGapMs: 1000, ...options };
+  const o = { writeGapMs: 1000, requestTimeoutMs: 30_000, ...options };
   /** One wait for a limit, if it ends within maxWaitMs; a second limit or a longer wait fails the request. */
   const handler =
     (kind: string) =>
@@ -196,8 +223,17 @@ export function governorOctokit(options: LimitOptions): typeof ProbotOctokit {
     // re-mint after a 401) would go to api.github.com instead of GHE_HOST.
     const auth = instance.auth as { request?: { defaults(o: object): unknown } } | undefined;
     const baseUrl = typeof instance.baseUrl === "string" ? instance.baseUrl : undefined;
+    const request = (instance.request ?? {}) as { fetch?: typeof fetch };
+    const inner = request.fetch ?? ((url, init) => fetch(url, init));
     return {
       ...instance,
+      // At the bottom of every request (retries and token mints included): no answer, body
+      // included, within requestTimeoutMs aborts it, whatever hook sits above.
+      request: {
+        ...request,
+        fetch: (url: string, init: RequestInit = {}) =>
+          inner(url, { ...init, signal: init.signal ?? AbortSignal.timeout(o.requestTimeoutMs) }),
+      },
       ...(auth?.request && baseUrl ? { auth: { ...auth, request: auth.request.defaults({ baseUrl }) } } : {}),
       throttle: {
         ...throttle,

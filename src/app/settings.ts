@@ -64,6 +64,7 @@ const schema = z.object({
   GOVERNOR_WEBHOOK_MAX_BYTES: integer(String(GITHUB_WEBHOOK_CAP), 1024, GITHUB_WEBHOOK_CAP),
   GOVERNOR_WEBHOOK_BODY_TIMEOUT: duration("30s", 1000, 5 * MINUTE, "1s to 5m"),
   GOVERNOR_GITHUB_MAX_WAIT: duration("5m", 1000, 60 * MINUTE, "1s to 1h"),
+  GOVERNOR_GITHUB_TIMEOUT: duration("30s", 1000, 5 * MINUTE, "1s to 5m"),
   PORT: integer("3000", 1, 65535),
   HOST: optional,
   WEBHOOK_PATH: optional.refine((p) => p === undefined || p.startsWith("/"), {
@@ -91,6 +92,8 @@ export interface AppSettings {
   readonly webhookMaxBytes: number;
   readonly webhookBodyTimeoutMs: number;
   readonly githubMaxWaitMs: number;
+  /** How long one GitHub request may take, body included. */
+  readonly githubTimeoutMs: number;
   readonly port: number;
   readonly host: string | undefined;
   readonly webhookPath: string | undefined;
@@ -147,6 +150,7 @@ export function appSettings(env: Readonly<Record<string, string | undefined>>): 
     webhookMaxBytes: e.GOVERNOR_WEBHOOK_MAX_BYTES,
     webhookBodyTimeoutMs: e.GOVERNOR_WEBHOOK_BODY_TIMEOUT,
     githubMaxWaitMs: e.GOVERNOR_GITHUB_MAX_WAIT,
+    githubTimeoutMs: e.GOVERNOR_GITHUB_TIMEOUT,
     port: e.PORT,
     host: e.HOST,
     webhookPath: e.WEBHOOK_PATH,

@@ -47,7 +47,7 @@ async function main(): Promise<void> {
       privateKey: s.privateKey,
       secret: s.secret,
       log,
-      Octokit: governorOctokit({ maxWaitMs: s.githubMaxWaitMs }),
+      Octokit: governorOctokit({ maxWaitMs: s.githubMaxWaitMs, requestTimeoutMs: s.githubTimeoutMs }),
       ...(s.baseUrl ? { baseUrl: s.baseUrl } : {}),
       ...(s.redisUrl ? { redisConfig: s.redisUrl } : {}),
     }),

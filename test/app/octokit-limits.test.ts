@@ -333,3 +333,25 @@ describe("writes of one installation", () => {
     }
   }, 30_000);
 });
+
+describe("a GitHub request that is never answered", () => {
+  it("fails after GOVERNOR_GITHUB_TIMEOUT with an error naming the request, instead of holding the repository's reconcile for minutes", async () => {
+    let minted = 0;
+    github = await fakeGitHubApi((r) => {
+      if (/^\/app\/installations\/\d+\/access_tokens$/.test(r.path)) return token(`ghs_${++minted}`);
+      return { status: 200, body: {}, delayMs: 60_000 }; // a stalled connection: no answer for a minute
+    });
+    const probot = new Probot({
+      appId: 1,
+      privateKey: PRIVATE_KEY,
+      secret: "s",
+      baseUrl: github.baseUrl,
+      Octokit: governorOctokit({ maxWaitMs: MAX_WAIT_MS, requestTimeoutMs: 500 }),
+      logLevel: "fatal",
+    });
+    const octokit = await probot.auth(111);
+    // Without a timeout the request waits the server's full minute, past this test's own timeout.
+    const e = await fail(octokit.request("GET /repos/{owner}/{repo}", { owner: "o", repo: "r" }));
+    expect(e.message).toMatch(/^GitHub did not answer GET \/repos\/o\/r within 0\.5 s/);
+  }, 40_000);
+});

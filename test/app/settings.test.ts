@@ -22,6 +22,7 @@ const BAD: ReadonlyArray<readonly [string, string | undefined, string]> = [
   ["GOVERNOR_WEBHOOK_MAX_BYTES", "30000000", "1024 to 26214400"],
   ["GOVERNOR_WEBHOOK_BODY_TIMEOUT", "10m", "1s to 5m"],
   ["GOVERNOR_GITHUB_MAX_WAIT", "0s", "1s to 1h"],
+  ["GOVERNOR_GITHUB_TIMEOUT", "10m", "1s to 5m"],
   ["PORT", "http", "1 to 65535"],
   ["LOG_LEVEL", "loud", "trace, debug, info, warn, error, fatal"],
 ];
