@@ -66,16 +66,45 @@ function formatCpu(original: string | undefined, nanos: bigint): string {
 function formatMemory(original: string | undefined, nanos: bigint): string {
   const q = original === undefined ? undefined : parseQuantity(original);
   if (q?.ok && q.value.suffix === "m") return `${ceilDiv(nanos, MILLI_NANOS)}m`;
-  const bytes = ceilDiv(nanos, NANO);
-  if (q?.ok && q.value.form === "exponent") {
+  const units = !q?.ok || q.value.form === "binary" ? BINARY : q.value.suffix === "" ? [] : DECIMAL;
+  const own = units.find(([suffix]) => q?.ok && suffix === q.value.suffix);
+  // An author who writes fractions of a unit (0.5Gi) gets fractions of that unit back.
+  if (own && original?.includes(".")) {
+    const f = fractionOf(nanos, own[1], 3);
+    if (f !== undefined) return `${f}${own[0]}`;
+  }
+  const whole = nanos % NANO === 0n;
+  const bytes = nanos / NANO;
+  if (whole && q?.ok && q.value.form === "exponent") {
     const e = BigInt(q.value.suffix.slice(1));
     const unit = 10n ** (e < 0n ? 0n : e);
-    return bytes % unit === 0n ? `${bytes / unit}${q.value.suffix}` : `${bytes}`;
+    if (bytes % unit === 0n) return `${bytes / unit}${q.value.suffix}`;
   }
-  const units = !q?.ok || q.value.form === "binary" ? BINARY : q.value.suffix === "" ? [] : DECIMAL;
-  for (const [suffix, size] of units)
-    if (bytes !== 0n && bytes % size === 0n) return `${bytes / size}${suffix}`;
-  return `${bytes}`;
+  if (whole) {
+    for (const [suffix, size] of units)
+      if (bytes !== 0n && bytes % size === 0n) return `${bytes / size}${suffix}`;
+    return `${bytes}`;
+  }
+  // Not whole bytes (0.1Gi is 107374182.4): written exactly, never rounded, so it reads back as asked.
+  for (const [suffix, size] of own ? [own, ...units] : units) {
+    const f = fractionOf(nanos, size, 3);
+    if (f !== undefined) return `${f}${suffix}`;
+  }
+  return fractionOf(nanos, 1n, 9) ?? `${ceilDiv(nanos, NANO)}`;
+}
+
+/** `nanos` as a decimal number of `size`-byte units with at most `places` decimals, when that is exact. */
+function fractionOf(nanos: bigint, size: bigint, places: number): string | undefined {
+  const unit = size * NANO;
+  for (let p = 0; p <= places; p++) {
+    const scaled = nanos * 10n ** BigInt(p);
+    if (scaled % unit === 0n) {
+      const n = scaled / unit;
+      const scale = 10n ** BigInt(p);
+      return p === 0 ? `${n}` : `${n / scale}.${(n % scale).toString().padStart(p, "0")}`;
+    }
+  }
+  return undefined;
 }
 
 function formatNumber(original: string | undefined, n: number): string {

@@ -17,7 +17,7 @@ export function verifyToken(written: string, node: Scalar, value: LeverValue): s
       ? parseValue(value.type, typeof raw === "number" ? written : raw)
       : undefined;
   if (!back?.ok || compareValues(back.value, value) !== 0)
-    return `refusing to write, ${written} would not read back as the value (please report this file)`;
+    return `refusing to write ${written}: it would not read back as the value asked for, so nothing was written; write the value in another unit (e.g. 512Mi, 250m) or edit this line by hand`;
   return undefined;
 }
 
@@ -28,7 +28,8 @@ export function verifyInsertion(
   located: Located,
   value: LeverValue,
 ): string | undefined {
-  const internal = (why: string) => `refusing to write, the edit would ${why} (please report this file)`;
+  const internal = (why: string) =>
+    `refusing to write: the inserted field would ${why}, so nothing was written; add the field by hand, then Governor can edit it in place`;
   if (!docsAfter || !reread?.present || !reread.value) return internal("not read back");
   if (compareValues(reread.value, value) !== 0) return internal(`read back as ${reread.text}`);
   if (docsAfter.length !== located.docs.length) return internal("change the documents");
