@@ -24,6 +24,7 @@ import type { HpaScan } from "./hpa.js";
 import { registerHypothesis, rollbackPlan, watchedGuardrails } from "./hypothesis.js";
 import { currentSince, type Ledger, type LedgerHold } from "./ledger.js";
 import { recommend } from "./strategies.js";
+import { guardrailDataCheck } from "./watchable.js";
 
 export interface DecideInput {
   readonly lever: ResolvedLever;
@@ -141,7 +142,16 @@ export function decide(input: DecideInput): Decision {
     if (!step.check.ok) return noChange(`no change: ${step.check.detail}`, rec.rationale);
   }
   const direction: "up" | "down" = current && compareValues(value, current) < 0 ? "down" : "up";
+  // A policy guardrail on one of its signals is answered by that signal's query.
+  const onSignals = lever.policyDef.guardrails.flatMap((g) => {
+    const r = g.signal === undefined ? undefined : byName.get(g.signal);
+    return r ? [{ ...r, name: g.name }] : [];
+  });
+  const guardrails = [...onSignals, ...requests.value.filter((r) => r.kind === "guardrail")].map(
+    (request) => ({ request, data: input.answers.get(rangeKey(request)) }),
+  );
   checks.push(
+    guardrailDataCheck(guardrails),
     ...cooldownChecks(lever, direction, input.ledger, now),
     inFlightCheck(lever, input.levers, input.ledger, config, now),
     directionCheck(lever, direction),

@@ -13,8 +13,8 @@ import { changeTime, type Direction, type Ledger, type LedgerHold, lastMoved } f
 export const MIN_COVERAGE = 0.9;
 
 /** How old the newest sample may be, in steps of its query (and never less than 5 minutes). */
-const FRESH_STEPS = 3;
-const FRESH_FLOOR = 5 * 60_000;
+export const FRESH_STEPS = 3;
+export const FRESH_FLOOR = 5 * 60_000;
 
 const ms = (d: string) => {
   const r = parseDuration(d);

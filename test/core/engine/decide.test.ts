@@ -75,6 +75,7 @@ describe("a proposal", () => {
       ["deadband", true],
       ["bounds", true],
       ["maxStep", true],
+      ["watchable", true],
       ["cooldown", true],
       ["reversal", true],
       ["in-flight", true],
@@ -277,6 +278,16 @@ describe("not acting is explained", () => {
         hpas: [{ file: "h.yaml", name: "d", targetKind: "Deployment", targetName: "d", resources: ["cpu"] }],
       },
       "hpa",
+    ],
+    [
+      "a guardrail with no data now",
+      {
+        signals: {
+          usage: () => 0.6,
+          throttling: (t: number) => (t < NOW - 2 * HOUR ? 0.01 : undefined), // stopped two hours ago
+        },
+      },
+      "watchable",
     ],
     [
       "a file beside the lever names an HPA but could not be read",
