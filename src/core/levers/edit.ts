@@ -201,7 +201,9 @@ export function writeIn(
   }
   const from = current.value.text;
   const to = formatLike(from, value);
-  const written = quoteLike(node, to, value.type, typeof node.value);
+  // An env var's value is a string for the API, whatever it looks like: never let it become a number.
+  const env = target.field?.startsWith("env.") === true;
+  const written = quoteLike(node, to, value.type, typeof node.value, env);
   // Replacing one scalar token by another of the same style cannot move anything else; what is
   // left to prove is that the new token is one scalar that reads back as the value.
   const problem = verifyToken(written, node, value);
@@ -211,12 +213,22 @@ export function writeIn(
 }
 
 /** Quoting as the original had it; a string stays a string, whatever the new text looks like. */
-function quoteLike(node: Scalar, content: string, type: EditableType, originalType: string): string {
+function quoteLike(
+  node: Scalar,
+  content: string,
+  type: EditableType,
+  originalType: string,
+  mustBeString = false,
+): string {
   if (node.type === Scalar.QUOTE_SINGLE) return `'${content.replace(/'/g, "''")}'`;
   if (node.type === Scalar.QUOTE_DOUBLE) return JSON.stringify(content);
   const resolvesToString = !/^(-?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?|true|false|null|~)$/i.test(content);
-  // Kubernetes accepts quantities as numbers or strings, so only other strings need quoting.
-  if (originalType === "string" && !resolvesToString && type !== "cpu" && type !== "memory")
+  // Kubernetes accepts quantities as numbers or strings, so only other strings need quoting —
+  // and an env var's value, which the API takes as a string only, even when a number is there now.
+  if (
+    !resolvesToString &&
+    (mustBeString || (originalType === "string" && type !== "cpu" && type !== "memory"))
+  )
     return JSON.stringify(content);
   return content;
 }

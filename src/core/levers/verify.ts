@@ -8,7 +8,9 @@ import type { Located } from "./parsed-file.js";
 const SAFE_PLAIN = /^[+-]?[0-9A-Za-z.]+$/;
 
 export function verifyToken(written: string, node: Scalar, value: LeverValue): string | undefined {
-  if (node.type === Scalar.PLAIN && !SAFE_PLAIN.test(written))
+  // A plain value may become a double-quoted one (a string that must stay a string), of the same safe alphabet.
+  const token = node.type === Scalar.PLAIN && /^"[^"\\]*"$/.test(written) ? written.slice(1, -1) : written;
+  if (node.type === Scalar.PLAIN && !SAFE_PLAIN.test(token))
     return `refusing to write ${JSON.stringify(written)} as a plain value`;
   const alone = parseDocument(written);
   const raw = alone.errors.length === 0 ? (alone.contents as Scalar | null)?.value : undefined;

@@ -45,3 +45,33 @@ describe("messages", () => {
     expect(asking).toEqual([]);
   });
 });
+
+describe("an env var's value", () => {
+  const env = (value: string) => `apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: cassandra}
+spec:
+  template:
+    spec:
+      containers:
+        - name: cassandra
+          env:
+            - name: MAX_HEAP_SIZE
+              value: ${value}
+`;
+  const heap = { kind: "StatefulSet", name: "cassandra", container: "cassandra", field: "env.MAX_HEAP_SIZE" };
+
+  it("stays a string: a plain value that would read as a number is quoted (the API refuses an integer there)", () => {
+    const after = write(env("512M"), heap, "memory", "1Gi");
+    expect(after).toContain('              value: "1073741824"\n');
+    expect(read(after, heap, "memory")).toBe("1073741824");
+  });
+
+  it("an integer already written there (the API refuses it) becomes a string on the next write", () => {
+    expect(write(env("1073741824"), heap, "memory", "2Gi")).toContain('              value: "2147483648"\n');
+  });
+
+  it("keeps its unit and plain style when the new value has one", () => {
+    expect(write(env("512M"), heap, "memory", "1G")).toContain("              value: 1G\n");
+  });
+});
