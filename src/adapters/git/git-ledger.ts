@@ -17,6 +17,8 @@ export interface BranchChange extends LedgerChange {
   /** The commit whose committer date is the change's time: the merge, or the change commit itself. */
   readonly landedBy: string;
   readonly revertCommit?: string | undefined;
+  /** The limit's text before and after, when it moved with the request (`limit: ratio`). */
+  readonly limit?: { readonly from: string; readonly to: string } | undefined;
 }
 
 interface Commit {
@@ -100,6 +102,8 @@ async function walk(dir: string, levers: readonly ResolvedLever[]): Promise<Walk
       const type = byLever.get(lever)?.policyDef.valueType;
       const a = type ? parseValue(type, from) : undefined;
       const b = type ? parseValue(type, to) : undefined;
+      const limitFrom = t.get(TRAILER.limitFrom);
+      const limitTo = t.get(TRAILER.limitTo);
       const direction = a?.ok && b?.ok && compareValues(b.value, a.value) < 0 ? "down" : "up";
       changes.push({
         decision,
@@ -113,6 +117,9 @@ async function walk(dir: string, levers: readonly ResolvedLever[]): Promise<Walk
         appliedAt: c.time,
         commit: m.hash,
         landedBy: c.hash,
+        ...(limitFrom !== undefined && limitTo !== undefined
+          ? { limit: { from: limitFrom, to: limitTo } }
+          : {}),
       });
     }
   }

@@ -1,6 +1,7 @@
 import type { ResolvedLever } from "../../core/config/check-levers.js";
 import { checkTargetPath } from "../../core/config/target-path.js";
-import { writeLever } from "../../core/levers/edit.js";
+import { writePaired } from "../../core/levers/limit.js";
+import { parseLeverFile } from "../../core/levers/parsed-file.js";
 import { parseTrailers, TRAILER } from "../../core/pr/commit-message.js";
 import { ok, type Result } from "../../core/result.js";
 import { parseValue } from "../../core/values/value.js";
@@ -116,6 +117,8 @@ export async function isGovernorProposal(
   const after = await readBlob(dir, edit.newOid);
   const value = parseValue(lever.policyDef.valueType, to);
   if (!before.ok || !after.ok || !value.ok) return false;
-  const written = writeLever(before.value.toString("utf8"), lever.target, path.value, value.value);
+  const parsed = parseLeverFile(before.value.toString("utf8"), path.value);
+  // With `limit: ratio` Governor's edit is the request and its limit, in the one file.
+  const written = parsed.ok ? writePaired(parsed.value, lever, value.value) : parsed;
   return written.ok && written.value.text === after.value.toString("utf8");
 }

@@ -4,7 +4,8 @@ import { currentHead, type Head } from "../../adapters/git/git-commit.js";
 import { committedFile } from "../../adapters/git/objects.js";
 import { proposeOnBranch } from "../../adapters/git/proposal-branch.js";
 import type { Decision } from "../../core/engine/decision.js";
-import { writeLever } from "../../core/levers/edit.js";
+import { type PairedWrite, writePaired } from "../../core/levers/limit.js";
+import { parseLeverFile } from "../../core/levers/parsed-file.js";
 import { commitMessage } from "../../core/pr/commit-message.js";
 import { err, ok, type Result } from "../../core/result.js";
 import { type LocalContext, localPlan } from "../../reconcile/local.js";
@@ -83,7 +84,7 @@ export async function applyCommand(
         done.push(`${d.lever}: not committed: ${reason}`);
       } else
         done.push(
-          `${d.lever}: ${o.kind === "unchanged" ? "already committed" : "committed"} ${o.commit.slice(0, 12)} on ${branch} (${from} -> ${d.to})`,
+          `${d.lever}: ${o.kind === "unchanged" ? "already committed" : "committed"} ${o.commit.slice(0, 12)} on ${branch} (${from} -> ${d.to}${d.limit ? `; ${d.limit.field} ${d.limit.from} -> ${d.limit.to}` : ""})`,
         );
     }
   } else {
@@ -93,13 +94,13 @@ export async function applyCommand(
       const edit = d.edit as NonNullable<Decision["edit"]>;
       const lever = ctx.value.loaded.levers.find((l) => l.id === d.lever);
       if (!lever || !d.toValue) continue;
-      const written = writeLever(texts.get(edit.file) ?? edit.before, lever.target, edit.file, d.toValue);
+      const written = writeText(texts.get(edit.file) ?? edit.before, lever, edit.file, d.toValue);
       if (!written.ok) {
         io.stderr(`${written.error.message}; nothing written for ${d.lever}\n`);
         continue;
       }
       texts.set(edit.file, written.value.text);
-      done.push(`${d.lever}: ${edit.file} ${d.from ?? "(not set)"} -> ${d.to}`);
+      done.push(`${d.lever}: ${edit.file} ${d.from ?? "(not set)"} -> ${d.to}${limitNote(written.value)}`);
     }
     for (const [file, text] of texts) {
       const saved = await writeRepoFile(options.repo, file, text);
@@ -142,9 +143,22 @@ async function committedTexts(
       return err(
         `${edit.file} has uncommitted changes; Governor's commits are built from committed files only (${base.branch} at ${base.oid.slice(0, 12)}), so nothing was committed: commit or stash the edit, then run again`,
       );
-    const written = writeLever(committed, lever.target, edit.file, d.toValue);
+    const written = writeText(committed, lever, edit.file, d.toValue);
     if (!written.ok) return err(`${d.lever}: ${written.error.message}`);
     out.set(d.lever, written.value.text);
   }
   return ok(out);
 }
+
+/** The lever's edit of `text`, with its limit when that moves too (`limit: ratio`): both in one text. */
+function writeText(
+  text: string,
+  lever: Parameters<typeof writePaired>[1],
+  file: string,
+  value: NonNullable<Decision["toValue"]>,
+): Result<PairedWrite, { message: string }> {
+  const parsed = parseLeverFile(text, file);
+  return parsed.ok ? writePaired(parsed.value, lever, value) : parsed;
+}
+
+const limitNote = (w: PairedWrite) => (w.limit ? `; ${w.limit.field} ${w.limit.from} -> ${w.limit.to}` : "");

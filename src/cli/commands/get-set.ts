@@ -1,6 +1,8 @@
 import { join } from "node:path";
 import { writeRepoFile } from "../../adapters/fs/repo-files.js";
-import { readLever, writeLever } from "../../core/levers/edit.js";
+import { readLever } from "../../core/levers/edit.js";
+import { writePaired } from "../../core/levers/limit.js";
+import { parseLeverFile } from "../../core/levers/parsed-file.js";
 import { compareValues, parseValue } from "../../core/values/value.js";
 import type { Io } from "../io.js";
 import { loadLever } from "../load-lever.js";
@@ -40,7 +42,9 @@ export async function setLever(id: string, raw: string, options: LeverOptions, i
       `${raw} is outside the bounds of lever ${id}: [${lever.bounds.min}, ${lever.bounds.max}]; ${shown} was not changed`,
     );
   }
-  const written = writeLever(text, lever.target, shown, value.value);
+  const parsed = parseLeverFile(text, shown);
+  // A request never goes above its limit: refused, or the limit moves with it (limit: ratio).
+  const written = parsed.ok ? writePaired(parsed.value, lever, value.value) : parsed;
   if (!written.ok) return fail(io, `${written.error.message}; the file was not changed`);
   if (!written.value.changed) {
     io.stdout(`${shown}: ${id} is already ${written.value.to}; nothing to change\n`);
@@ -48,7 +52,10 @@ export async function setLever(id: string, raw: string, options: LeverOptions, i
   }
   const saved = await writeRepoFile(options.repo, file, written.value.text);
   if (!saved.ok) return fail(io, `${join(options.repo, file)}: ${saved.error.message}`);
-  io.stdout(`${shown}: ${id} ${written.value.from ?? "(not set)"} -> ${written.value.to}\n`);
+  const limit = written.value.limit;
+  io.stdout(
+    `${shown}: ${id} ${written.value.from ?? "(not set)"} -> ${written.value.to}${limit ? `; ${limit.field} ${limit.from} -> ${limit.to} (limit: ratio)` : ""}\n`,
+  );
   return 0;
 }
 

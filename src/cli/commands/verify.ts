@@ -9,7 +9,7 @@ import { revertCap } from "../../core/engine/revert-cap.js";
 import type { Verdict } from "../../core/engine/verdict.js";
 import { watchPlan } from "../../core/engine/watch.js";
 import type { WatchOutcome } from "../../core/engine/watch-outcome.js";
-import { restoreIn } from "../../core/levers/edit.js";
+import { restorePaired } from "../../core/levers/limit.js";
 import { parseLeverFile } from "../../core/levers/parsed-file.js";
 import { judgeWatch } from "../../reconcile/judge-watch.js";
 import type { LocalContext } from "../../reconcile/local.js";
@@ -61,7 +61,14 @@ async function revert(ctx: LocalContext, lever: ResolvedLever, row: Row): Promis
   if (!text.ok) return `not reverted: ${text.error.message}`;
   const parsed = parseLeverFile(text.value, lever.target.file);
   if (!parsed.ok) return `not reverted: ${parsed.error.message}`;
-  const restored = restoreIn(parsed.value, lever.target, change.from, lever.policyDef.valueType);
+  // A limit that moved with the request (limit: ratio) goes back with it, in the same commit.
+  const restored = restorePaired(
+    parsed.value,
+    lever.target,
+    change.from,
+    lever.policyDef.valueType,
+    change.limit,
+  );
   if (!restored.ok) return `not reverted: ${restored.error.message}`;
   if (restored.value.from !== change.to)
     return `not reverted: the value was changed since (it is ${restored.value.from}, Governor had set ${change.to}); a person decides`;

@@ -176,6 +176,12 @@ export const leverSchema = z
       .enum(["both", "up", "down"])
       .default("both")
       .describe("Allow only increases (up) or decreases (down)."),
+    limit: z
+      .enum(["keep", "ratio"])
+      .default("keep")
+      .describe(
+        "For a resources.requests.cpu/memory lever whose container also sets the limit: keep leaves the limit alone and never writes a request above it (plan caps at it, set refuses); ratio moves the limit with the request in the same edit, keeping today's limit/request ratio. A lever on a limit never goes below its request either way.",
+      ),
     allowWithHpa: z
       .boolean()
       .default(false)

@@ -1,6 +1,7 @@
 import type { ResolvedLever } from "../config/check-levers.js";
 import type { RepoConfig } from "../config/repo-schema.js";
-import { readIn, writeIn } from "../levers/edit.js";
+import { readIn } from "../levers/edit.js";
+import { writePaired } from "../levers/limit.js";
 import type { ParsedFile } from "../levers/parsed-file.js";
 import { rangeKey } from "../signals/recording.js";
 import { type SignalRequest, signalRequests } from "../signals/requests.js";
@@ -23,6 +24,7 @@ import {
 import type { HpaScan } from "./hpa.js";
 import { registerHypothesis, rollbackPlan, watchedGuardrails } from "./hypothesis.js";
 import { currentSince, type Ledger, type LedgerHold } from "./ledger.js";
+import { limitCheck } from "./limit-check.js";
 import { recommend } from "./strategies.js";
 import { guardrailDataCheck } from "./watchable.js";
 
@@ -141,6 +143,12 @@ export function decide(input: DecideInput): Decision {
     value = step.value;
     if (!step.check.ok) return noChange(`no change: ${step.check.detail}`, rec.rationale);
   }
+  const limit = limitCheck(input.file.value, lever, current, from, value);
+  if (limit) {
+    checks.push(limit.check);
+    value = limit.value;
+    if (!limit.check.ok) return noChange(`no change: ${limit.check.detail}`, rec.rationale);
+  }
   const direction: "up" | "down" = current && compareValues(value, current) < 0 ? "down" : "up";
   // A policy guardrail on one of its signals is answered by that signal's query.
   const onSignals = lever.policyDef.guardrails.flatMap((g) => {
@@ -168,7 +176,7 @@ export function decide(input: DecideInput): Decision {
   const auto = autonomy(lever, config, input.ledger);
   checks.push({ name: "autonomy", ok: true, detail: auto.detail });
 
-  const written = writeIn(input.file.value, lever.target, value);
+  const written = writePaired(input.file.value, lever, value);
   if (!written.ok)
     return blocked(`cannot write the new value: ${written.error.message}`, checks, {
       ...known,
@@ -190,7 +198,12 @@ export function decide(input: DecideInput): Decision {
     ),
     ...(from !== undefined ? { rollback: rollbackPlan(lever, from) } : {}),
     edit: { file: lever.target.file, before: input.file.value.text, after: written.value.text },
+    ...(written.value.limit ? { limit: written.value.limit } : {}),
   };
+  const also = [
+    ...(limit?.capped ? [limit.capped] : []),
+    ...(written.value.limit ? [`limit ${written.value.limit.from} → ${written.value.limit.to}`] : []),
+  ];
   const failed = checks.find((c) => !c.ok);
   if (failed)
     return {
@@ -206,7 +219,7 @@ export function decide(input: DecideInput): Decision {
     ...proposal,
     approval: auto.approval,
     decision: "propose",
-    reason: `${from ?? "(not set)"} → ${written.value.to}: ${rec.rationale}`,
+    reason: `${from ?? "(not set)"} → ${written.value.to}${also.length > 0 ? ` (${also.join("; ")})` : ""}: ${rec.rationale}`,
     checks,
     evidence,
   };

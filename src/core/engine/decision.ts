@@ -57,6 +57,13 @@ export interface FileEdit {
   readonly after: string;
 }
 
+export interface LimitMove {
+  /** resources.limits.cpu */
+  readonly field: string;
+  readonly from: string;
+  readonly to: string;
+}
+
 export type DecisionKind = "propose" | "no-change" | "blocked";
 
 /** One evaluation of one lever: inputs, evidence, recommendation, gate result, hypothesis and rollback. */
@@ -78,6 +85,8 @@ export interface Decision {
   readonly guardrails: readonly WatchedGuardrail[];
   readonly rollback?: Rollback | undefined;
   readonly edit?: FileEdit | undefined;
+  /** The container's limit, when it moves with the request in the same edit (`limit: ratio`). */
+  readonly limit?: LimitMove | undefined;
   readonly approval: "required" | "auto";
   readonly risk: "low" | "medium" | "high";
 }

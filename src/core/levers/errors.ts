@@ -7,6 +7,7 @@ export type LeverErrorKind =
   | "alias"
   | "template"
   | "wrong-type"
+  | "limit"
   | "unsupported";
 
 export interface LeverError {

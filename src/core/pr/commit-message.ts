@@ -8,6 +8,9 @@ export const TRAILER = {
   from: "Governor-From",
   to: "Governor-To",
   revert: "Governor-Revert",
+  /** The container's limit, when it moved with the request (`limit: ratio`): what a revert restores. */
+  limitFrom: "Governor-Limit-From",
+  limitTo: "Governor-Limit-To",
   /** Local mode's holds and resumes: the scope as `repo`, `lever/<id>` or `policy/<id>`. */
   hold: "Governor-Hold",
   resume: "Governor-Resume",
@@ -22,6 +25,9 @@ export function commitMessage(d: Decision): string {
   const body = [
     d.hypothesis ? `Hypothesis: ${d.hypothesis.statement}.` : "",
     d.rationale ? `Why: ${d.rationale}.` : "",
+    d.limit
+      ? `Limit: ${d.limit.field} ${d.limit.from} -> ${d.limit.to}, with the request (limit: ratio).`
+      : "",
   ]
     .filter(Boolean)
     .join("\n");
@@ -31,6 +37,12 @@ export function commitMessage(d: Decision): string {
     [TRAILER.policy, d.policy],
     [TRAILER.from, d.from ?? "(not set)"],
     [TRAILER.to, d.to ?? ""],
+    ...(d.limit
+      ? ([
+          [TRAILER.limitFrom, d.limit.from],
+          [TRAILER.limitTo, d.limit.to],
+        ] as const)
+      : []),
   ]);
   return `Tune ${d.lever}: ${d.from ?? "(not set)"} -> ${d.to}\n\n${body}\n\n${trailers}\n`;
 }

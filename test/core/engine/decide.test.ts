@@ -75,6 +75,7 @@ describe("a proposal", () => {
       ["deadband", true],
       ["bounds", true],
       ["maxStep", true],
+      ["limit", true],
       ["watchable", true],
       ["cooldown", true],
       ["reversal", true],
