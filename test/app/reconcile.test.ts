@@ -265,6 +265,35 @@ describe("the App's reconcile, against GitHub's API (nock)", () => {
     expect(seen.pr?.body).toContain("### Rollback plan");
   });
 
+  it("limit: ratio — the PR's one commit holds both edits: the request and its limit", async () => {
+    const config = `${CONFIG}    limit: ratio\n`;
+    const deployment = `${DEPLOYMENT}            limits:\n              cpu: 1\n`;
+    mockReads([], config, deployment);
+    const seen: { tree?: unknown; commit?: { message: string }; pr?: { body: string } } = {};
+    mockCommit(seen);
+    nock(API).post("/repos/Codertocat/Hello-World/git/refs").reply(201, {});
+    nock(API)
+      .post("/repos/Codertocat/Hello-World/pulls", (b) => {
+        seen.pr = b;
+        return true;
+      })
+      .reply(201, { number: 12 });
+    nock(API).post("/repos/Codertocat/Hello-World/issues/12/labels").reply(200, []);
+    await app().receive({ id: "1", name: "push", payload: pushPayload() as never });
+    expect(seen.tree).toMatchObject({
+      tree: [
+        {
+          path: "apps/d.yaml",
+          content: deployment.replace("cpu: 500m", "cpu: 690m").replace("cpu: 1\n", "cpu: 1380m\n"),
+        },
+      ],
+    });
+    expect(seen.commit?.message).toContain(
+      "Governor-From: 500m\nGovernor-To: 690m\nGovernor-Limit-From: 1\nGovernor-Limit-To: 1380m\n",
+    );
+    expect(seen.pr?.body).toContain("**limit**: limit moves 1 → 1380m (ratio 2.0)");
+  });
+
   it("an unchanged recommendation makes zero write requests (once the dashboard exists)", async () => {
     const open = [prNode(12, `b\n${renderMetadata(meta("690m"), KEY)}`)];
     mockReads(open);
