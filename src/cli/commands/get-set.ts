@@ -1,6 +1,7 @@
 import { join } from "node:path";
 import { writeRepoFile } from "../../adapters/fs/repo-files.js";
 import { readLever } from "../../core/levers/edit.js";
+import { isEnvTarget, parseEnvValue } from "../../core/levers/env-units.js";
 import { writePaired } from "../../core/levers/limit.js";
 import { parseLeverFile } from "../../core/levers/parsed-file.js";
 import { compareValues, parseValue } from "../../core/values/value.js";
@@ -33,7 +34,8 @@ export async function setLever(id: string, raw: string, options: LeverOptions, i
   if (!loaded.ok) return fail(io, loaded.error);
   const { lever, file, shown, text } = loaded.value;
   const type = lever.policyDef.valueType;
-  const value = parseValue(type, raw);
+  // In an env var a size means what it means there: 1G is JVM-style 1 GiB, as in the file.
+  const value = (isEnvTarget(lever.target) ? parseEnvValue : parseValue)(type, raw);
   if (!value.ok)
     return fail(io, `${raw}: ${value.error} — lever ${id} (policy ${lever.policy}) takes ${type} values`);
   if (compareValues(value.value, lever.min) < 0 || compareValues(value.value, lever.max) > 0) {

@@ -3,6 +3,7 @@ import type { LeverTarget } from "../config/repo-schema.js";
 import { err, ok, type Result } from "../result.js";
 import { compareValues, type EditableType, type LeverValue, parseValue } from "../values/value.js";
 import { sharedAnchor } from "./anchors.js";
+import { formatEnvLike, isEnvTarget, parseEnvValue } from "./env-units.js";
 import { type LeverError, leverError } from "./errors.js";
 import { formatLike } from "./format.js";
 import { insertKeys } from "./insert.js";
@@ -79,9 +80,11 @@ function typed(
   type: EditableType,
   l: LeverLocation,
   file: string,
+  env: boolean,
 ): Result<LeverValue, LeverError> {
   const raw = typeof node.value === "number" ? scalarText(text, node) : node.value;
-  const v = typeof raw === "string" || typeof raw === "boolean" ? parseValue(type, raw) : err("not a value");
+  const parse = env ? parseEnvValue : parseValue;
+  const v = typeof raw === "string" || typeof raw === "boolean" ? parse(type, raw) : err("not a value");
   if (!v.ok)
     return err(
       leverError(
@@ -110,13 +113,14 @@ export function readIn(
   type?: EditableType,
 ): Result<LeverReading, LeverError> {
   const found = locate(parsed, target);
-  return found.ok ? readLocated(parsed.text, found.value, parsed.file, type) : found;
+  return found.ok ? readLocated(parsed.text, found.value, parsed.file, isEnvTarget(target), type) : found;
 }
 
 function readLocated(
   text: string,
   found: Located,
   file: string,
+  env: boolean,
   type?: EditableType,
 ): Result<LeverReading, LeverError> {
   const { doc, location } = found;
@@ -138,7 +142,7 @@ function readLocated(
   const node = w.node as Scalar;
   const reading = { present: true as const, text: scalarText(text, node), location };
   if (type === undefined) return ok(reading);
-  const value = typed(node, text, type, location, file);
+  const value = typed(node, text, type, location, file, env);
   return value.ok ? ok({ ...reading, value: value.value }) : value;
 }
 
@@ -166,7 +170,8 @@ export function writeIn(
   const { text, file } = parsed;
   const found = locate(parsed, target);
   if (!found.ok) return found;
-  const current = readLocated(text, found.value, file, value.type);
+  const env = isEnvTarget(target);
+  const current = readLocated(text, found.value, file, env, value.type);
   if (!current.ok) return current;
   const { doc, location } = found.value;
   const refuse = (why: string) => err(leverError("unsupported", `${file}: ${location.description}: ${why}`));
@@ -200,13 +205,13 @@ export function writeIn(
     );
   }
   const from = current.value.text;
-  const to = formatLike(from, value);
+  // An env var's size keeps the author's unit family: JVM-style 512M becomes 1G, never 1Gi.
+  const to = env ? formatEnvLike(from, value) : formatLike(from, value);
   // An env var's value is a string for the API, whatever it looks like: never let it become a number.
-  const env = target.field?.startsWith("env.") === true;
   const written = quoteLike(node, to, value.type, typeof node.value, env);
   // Replacing one scalar token by another of the same style cannot move anything else; what is
   // left to prove is that the new token is one scalar that reads back as the value.
-  const problem = verifyToken(written, node, value);
+  const problem = verifyToken(written, node, value, env);
   if (problem) return refuse(problem);
   const range = node.range ?? [0, 0];
   return ok({ text: text.slice(0, range[0]) + written + text.slice(range[1]), changed: true, from, to });
@@ -262,14 +267,15 @@ export function restoreIn(
   type: EditableType,
 ): Result<LeverWrite, LeverError> {
   const { text, file } = parsed;
-  const value = parseValue(type, restore);
+  const env = isEnvTarget(target);
+  const value = (env ? parseEnvValue : parseValue)(type, restore);
   if (!value.ok)
     return err(
       leverError("wrong-type", `${file}: cannot restore ${JSON.stringify(restore)}: ${value.error}`),
     );
   const found = locate(parsed, target);
   if (!found.ok) return found;
-  const current = readLocated(text, found.value, file, type);
+  const current = readLocated(text, found.value, file, env, type);
   if (!current.ok) return current;
   if (!current.value.present)
     return err(
@@ -278,7 +284,7 @@ export function restoreIn(
   if (current.value.text === restore) return ok({ text, changed: false, from: restore, to: restore });
   const node = walk(found.value.doc.contents as Node, found.value.location.path).node as Scalar;
   const written = quoteLike(node, restore, type, "number");
-  const problem = verifyToken(written, node, value.value);
+  const problem = verifyToken(written, node, value.value, env);
   if (problem)
     return err(leverError("unsupported", `${file}: ${found.value.location.description}: ${problem}`));
   const range = node.range ?? [0, 0];

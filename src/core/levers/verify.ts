@@ -2,12 +2,18 @@ import { type Document, parseDocument, Scalar } from "yaml";
 import { compareValues, type LeverValue, parseValue } from "../values/value.js";
 import { MAX_ALIAS_COUNT } from "../yaml/load.js";
 import type { LeverReading } from "./edit.js";
+import { parseEnvValue } from "./env-units.js";
 import type { Located } from "./parsed-file.js";
 
 /** Plain tokens Governor writes: digits, letters, dots and signs — never an indicator, a space or a quote. */
 const SAFE_PLAIN = /^[+-]?[0-9A-Za-z.]+$/;
 
-export function verifyToken(written: string, node: Scalar, value: LeverValue): string | undefined {
+export function verifyToken(
+  written: string,
+  node: Scalar,
+  value: LeverValue,
+  env = false,
+): string | undefined {
   // A plain value may become a double-quoted one (a string that must stay a string), of the same safe alphabet.
   const token = node.type === Scalar.PLAIN && /^"[^"\\]*"$/.test(written) ? written.slice(1, -1) : written;
   if (node.type === Scalar.PLAIN && !SAFE_PLAIN.test(token))
@@ -16,7 +22,7 @@ export function verifyToken(written: string, node: Scalar, value: LeverValue): s
   const raw = alone.errors.length === 0 ? (alone.contents as Scalar | null)?.value : undefined;
   const back =
     typeof raw === "string" || typeof raw === "number" || typeof raw === "boolean"
-      ? parseValue(value.type, typeof raw === "number" ? written : raw)
+      ? (env ? parseEnvValue : parseValue)(value.type, typeof raw === "number" ? written : raw)
       : undefined;
   if (!back?.ok || compareValues(back.value, value) !== 0)
     return `refusing to write ${written}: it would not read back as the value asked for, so nothing was written; write the value in another unit (e.g. 512Mi, 250m) or edit this line by hand`;
