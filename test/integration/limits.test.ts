@@ -116,6 +116,15 @@ describe("governor set and a container's limit", () => {
     expect(read(dir)).toBe(file);
   });
 
+  it("validate refuses limit: ratio on a lever that is not a container's request, naming the line", () => {
+    const dir = gitRepo(config("    limit: ratio\n", "resources.limits.cpu"), deployment("300m", "600m"));
+    const r = governor("validate", "--repo", dir);
+    expect(r.status).toBe(1);
+    expect(r.stdout + r.stderr).toContain(
+      "governor.yml:11:12: levers[0].limit: `limit: ratio` moves a container's limit with its request: it needs a target with container and field resources.requests.cpu or resources.requests.memory",
+    );
+  });
+
   it("changes nothing where there is no limit", () => {
     const file = deployment("100m", "200m").replace(/ {12}limits:\n.*\n/, "");
     const dir = gitRepo(config(), file);
@@ -133,6 +142,31 @@ describe.skipIf(!available)("apply --commit and verify --revert with limit: rati
   }, 60_000);
   afterAll(async () => {
     await prom?.stop();
+  });
+
+  it("apply (no --commit) writes the request and its limit in the working tree", () => {
+    const dir = gitRepo(config("    limit: ratio\n"), deployment("300m", "600m"));
+    const r = governor("apply", "--repo", dir, "--prometheus", prom.url, "--now", iso(BASE + 4 * HOUR));
+    expect(r.stderr).toBe("");
+    expect(r.stdout).toContain("cpu: apps/d.yaml 300m -> 450m; resources.limits.cpu 600m -> 900m");
+    expect(read(dir)).toBe(deployment("450m", "900m"));
+  });
+
+  it("plan caps a request at its limit with limit: keep, and says so", () => {
+    const dir = gitRepo(config(), deployment("300m", "400m"));
+    const r = governor(
+      "plan",
+      "--repo",
+      dir,
+      "--prometheus",
+      prom.url,
+      "--now",
+      iso(BASE + 4 * HOUR),
+      "--json",
+    );
+    const [d] = JSON.parse(r.stdout).decisions;
+    expect(d).toMatchObject({ decision: "propose", from: "300m", to: "400m" });
+    expect(d.checks).toContainEqual({ name: "limit", ok: true, detail: "capped at the limit 400m" });
   });
 
   it("commits the request and its limit in one commit, and the revert restores both byte for byte", () => {

@@ -191,6 +191,16 @@ export const leverSchema = z
       .default({})
       .describe("Overrides of the policy's strategy parameters."),
   })
+  .superRefine((l, ctx) => {
+    const request = /^resources\.requests\.(cpu|memory)$/.test(l.target.field ?? "");
+    if (l.limit === "ratio" && (!request || l.target.container === undefined))
+      ctx.addIssue({
+        code: "custom",
+        message:
+          "`limit: ratio` moves a container's limit with its request: it needs a target with container and field resources.requests.cpu or resources.requests.memory",
+        path: ["limit"],
+      });
+  })
   .describe("One tunable value, its bounds and its pace.");
 
 export const repoConfigSchema = z
