@@ -292,6 +292,10 @@ describe("the App's reconcile, against GitHub's API (nock)", () => {
       "Governor-From: 500m\nGovernor-To: 690m\nGovernor-Limit-From: 1\nGovernor-Limit-To: 1380m\n",
     );
     expect(seen.pr?.body).toContain("**limit**: limit moves 1 → 1380m (ratio 2.0)");
+    expect(parseMetadata(seen.pr?.body, KEY)).toMatchObject({
+      ok: true,
+      value: { from: "500m", to: "690m", limit: { from: "1", to: "1380m" } },
+    });
   });
 
   it("an unchanged recommendation makes zero write requests (once the dashboard exists)", async () => {
@@ -490,6 +494,22 @@ describe("the watch after merge", () => {
     await app(0.6, throttling(0.5)).receive({ id: "w2", name: "push", payload: pushPayload() as never });
     expect(seen.tree?.tree[0]?.content).toBe(DEPLOYMENT);
     expect(seen.commit?.message).toContain("Governor-Revert: old");
+  });
+
+  it("fail with limit: ratio: the revert PR restores the request and its limit, exactly", async () => {
+    const config = `${CONFIG}    limit: ratio\n`;
+    const original = `${DEPLOYMENT}            limits:\n              cpu: 1\n`;
+    const head = original.replace("cpu: 500m", "cpu: 690m").replace("cpu: 1\n", "cpu: 1380m\n");
+    const withLimit = { ...meta("690m"), limit: { from: "1", to: "1380m" } };
+    mockReads([prNode(12, `b\n${renderMetadata(withLimit, KEY)}`, "MERGED", MERGED)], config, head);
+    const seen: { tree?: { tree: Array<{ content: string }> }; commit?: { message: string } } = {};
+    mockCommit(seen as never, "governor/revert-cpu");
+    nock(API).post("/repos/Codertocat/Hello-World/git/refs").reply(201, {});
+    nock(API).post("/repos/Codertocat/Hello-World/pulls").reply(201, { number: 13 });
+    nock(API).post("/repos/Codertocat/Hello-World/issues/13/labels").reply(200, []);
+    nock(API).post("/repos/Codertocat/Hello-World/issues/12/comments").reply(201, {});
+    await app(0.6, throttling(0.5)).receive({ id: "w2", name: "push", payload: pushPayload() as never });
+    expect(seen.tree?.tree[0]?.content).toBe(original);
   });
 
   it("fail, but the value was changed since: no revert, a comment, the lever holds", async () => {

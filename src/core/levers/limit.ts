@@ -217,7 +217,7 @@ export function restorePaired(
     return err(
       leverError(
         "unsupported",
-        `the limit ${sibling.field} was changed since (it is ${back.value.from}, Governor had set ${limit.to}); a person decides`,
+        `the limit ${sibling.field} is now ${back.value.from}, not ${limit.to} as Governor set it`,
       ),
     );
   return ok({

@@ -19,6 +19,8 @@ export const metadataSchema = z.object({
   direction: z.enum(["up", "down"]),
   file: z.string(),
   proposedAt: z.number(),
+  /** The container's limit as written, when it moved with the request (`limit: ratio`). */
+  limit: z.object({ from: z.string(), to: z.string() }).optional(),
   /** For a revert: the decision it reverts. */
   reverts: z.string().optional(),
 });

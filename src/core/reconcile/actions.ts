@@ -54,6 +54,7 @@ export function changeMetadata(d: Decision, proposedAt: number): PrMetadata {
     direction: d.direction ?? "up",
     file: d.edit?.file ?? "",
     proposedAt,
+    ...(d.limit ? { limit: { from: d.limit.from, to: d.limit.to } } : {}),
   };
 }
 

@@ -1,7 +1,7 @@
 import type { ResolvedLever } from "../config/check-levers.js";
 import { revertCap } from "../engine/revert-cap.js";
 import type { Verdict } from "../engine/verdict.js";
-import { restoreIn } from "../levers/edit.js";
+import { restorePaired } from "../levers/limit.js";
 import type { ParsedFile } from "../levers/parsed-file.js";
 import { TRAILER } from "../pr/commit-message.js";
 import { type PrMetadata, renderMetadata } from "../pr/metadata.js";
@@ -124,7 +124,8 @@ export function watchAction(
       number: pr.number,
       comment: `${breach}\n\nThe file ${meta.file} could not be read, so no revert was opened; the lever holds.`,
     };
-  const restored = restoreIn(file, d.lever.target, meta.from, d.lever.policyDef.valueType);
+  // A limit that moved with the request (limit: ratio) goes back with it, in the same revert.
+  const restored = restorePaired(file, d.lever.target, meta.from, d.lever.policyDef.valueType, meta.limit);
   if (!restored.ok || restored.value.from !== meta.to) {
     const why = restored.ok
       ? `the value is now ${restored.value.from}, not ${meta.to} as Governor set it`
@@ -144,6 +145,7 @@ export function watchAction(
     to: meta.from,
     direction: meta.direction === "up" ? "down" : "up",
     reverts: meta.decision,
+    ...(meta.limit ? { limit: { from: meta.limit.to, to: meta.limit.from } } : {}),
   };
   const body = `Governor reverts #${pr.number}: **${meta.lever}** ${meta.to} → ${meta.from} (the value exactly as it was written before).\n\n${breach}\n\n${renderMetadata(revertMeta, key)}\n`;
   return {
