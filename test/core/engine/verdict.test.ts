@@ -195,12 +195,15 @@ describe("missing data and short baselines are never judged on", () => {
     window: { start: 0, end: 30 * MIN, step: MIN },
     baseline: { start: -30 * MIN, end: -MIN, step: MIN },
   };
-  const at = (from: number, values: readonly number[]): SignalData => ({
+  const points = (from: number, values: readonly number[]) =>
+    values.map((v, i) => ({ t: from + i * MIN, v }));
+  const ok = (samples: ReturnType<typeof points>): SignalData => ({
     status: "ok",
-    samples: values.map((v, i) => ({ t: from + i * MIN, v })),
+    samples,
     warnings: [],
     dropped: 0,
   });
+  const at = (from: number, values: readonly number[]) => ok(points(from, values));
   const regression = Array.from({ length: 31 }, (_, i) => 0.26 + 0.01 * noise(i, 2));
   const steady = (n: number) => Array.from({ length: n }, (_, i) => 0.2 + 0.01 * noise(i));
 
@@ -253,12 +256,7 @@ describe("missing data and short baselines are never judged on", () => {
   });
   it("a window with data for less than half of its evaluations is not 'held'", () => {
     // Prometheus was down from 5 to 25 minutes after the change.
-    const window: SignalData = {
-      status: "ok",
-      samples: [...at(0, steady(5)).samples, ...at(26 * MIN, steady(5)).samples] as never,
-      warnings: [],
-      dropped: 0,
-    };
+    const window = ok([...points(0, steady(5)), ...points(26 * MIN, steady(5))]);
     const r = evaluateGuardrail({ guardrail: abs, window, baseline: at(-30 * MIN, steady(30)), asked });
     expect(r).toMatchObject({
       ok: undefined,
@@ -268,15 +266,7 @@ describe("missing data and short baselines are never judged on", () => {
     });
   });
   it("over the limit on both sides of an outage is not two consecutive evaluations", () => {
-    const window: SignalData = {
-      status: "ok",
-      samples: [
-        ...at(0, [...steady(15), 0.05]).samples,
-        ...at(20 * MIN, [0.05, ...steady(10)]).samples,
-      ] as never,
-      warnings: [],
-      dropped: 0,
-    };
+    const window = ok([...points(0, [...steady(15), 0.05]), ...points(20 * MIN, [0.05, ...steady(10)])]);
     const r = evaluateGuardrail({ guardrail: abs, window, baseline: at(-30 * MIN, steady(30)), asked });
     expect(r).toMatchObject({
       ok: true,
