@@ -67,7 +67,7 @@ function rowOf(
         ...base,
         status: "not-judged",
         until: outcome.until,
-        unjudged: outcome.reason,
+        unjudged: outcome.reasons,
         watch: span(outcome.windows),
       };
     default:

@@ -20,8 +20,8 @@ export interface VerifyRow {
   readonly watch: { readonly appliedAt: number; readonly length: number; readonly now: number };
   /** Watching: the first window was inconclusive, this is its one extension. */
   readonly extended?: boolean | undefined;
-  /** Not judged: what Prometheus answered, naming the endpoint. */
-  readonly unjudged?: string | undefined;
+  /** Not judged: what Prometheus answered, naming the endpoint, each reason once. */
+  readonly unjudged?: readonly string[] | undefined;
   note: string;
   reverted: boolean;
   /** A failure the revert cap left to a person: said in the row and in --json, never skipped in silence. */
@@ -45,7 +45,7 @@ function inFlight(r: VerifyRow): string {
   const until = isoMinute(r.until ?? r.watch.appliedAt);
   if (r.status === "not-judged") {
     const when = (r.until ?? 0) > r.watch.now ? `its window ends ${until}` : `its window ended ${until}`;
-    return `${head}: not judged — ${r.unjudged}; ${when}: no verdict and nothing reverted until a run reaches Prometheus`;
+    return `${head}: not judged — ${r.unjudged?.[0]}; ${when}: no verdict and nothing reverted until a run reaches Prometheus`;
   }
   const lines = [`${head}: watching until ${until} (${progress(r.watch)})${r.note ? `; ${r.note}` : ""}`];
   // What is missing so far is said as it happens: an outage inside the window does not go unseen.
@@ -92,7 +92,7 @@ export function verifyJson(rows: readonly VerifyRow[]): object {
       effect: r.verdict?.effect ?? "",
       reverted: r.reverted,
       capped: r.capped,
-      note: r.status === "not-judged" ? `not judged: ${r.unjudged}` : r.note,
+      note: r.status === "not-judged" ? `not judged: ${r.unjudged?.join("; ")}` : r.note,
     })),
   };
 }
@@ -107,5 +107,6 @@ export function unjudgedWarning(rows: readonly VerifyRow[]): string | undefined 
     judged === 0
       ? "nothing could be judged"
       : `${down.length} of ${down.length + judged} watched changes could not be judged`;
-  return `warning: Prometheus did not answer — ${first.unjudged}\n  ${what} (${down.map((r) => r.change.lever).join(", ")}): no verdict and nothing reverted; each window is judged whole by the next run that reaches Prometheus, and one that ends up with data for less than half of it is extended once (exit 2)\n`;
+  const reasons = [...new Set(down.flatMap((r) => r.unjudged ?? []))];
+  return `warning: Prometheus did not answer:\n${reasons.map((x) => `  ${x}\n`).join("")}  ${what} (${down.map((r) => r.change.lever).join(", ")}): no verdict and nothing reverted; each window is judged whole by the next run that reaches Prometheus, and one that ends up with data for less than half of it is extended once (exit 2)\n`;
 }

@@ -37,8 +37,8 @@ export type WatchOutcome =
       /** The end of the window the verdict waits on (in the past once it is due). */
       readonly until: number;
       readonly windows: 1 | 2;
-      /** Prometheus' own failure, as the adapter said it (the endpoint and the error). */
-      readonly reason: string;
+      /** Prometheus' own failures, as the adapter said them (the endpoint and the error), each once. */
+      readonly reasons: readonly string[];
     }
   | {
       readonly kind: "pass" | "fail" | "inconclusive";
@@ -87,13 +87,14 @@ const ENDPOINT_DOWN: ReadonlySet<MissingKind> = new Set([
   "bad-response",
 ]);
 
-/** Why Prometheus could not answer the plan's questions, if it could not. */
-function endpointDown(p: WatchPlan, answers: ReadonlyMap<string, SignalData>): string | undefined {
+/** Why Prometheus could not answer the plan's questions, if it could not: each reason once. */
+function endpointDown(p: WatchPlan, answers: ReadonlyMap<string, SignalData>): string[] | undefined {
+  const reasons = new Set<string>();
   for (const q of watchQueries(p)) {
     const a = answers.get(rangeKey(q));
-    if (a?.status === "missing" && ENDPOINT_DOWN.has(a.kind)) return a.reason;
+    if (a?.status === "missing" && ENDPOINT_DOWN.has(a.kind)) reasons.add(a.reason);
   }
-  return undefined;
+  return reasons.size > 0 ? [...reasons] : undefined;
 }
 
 /** The outcome from the answers to `stageQueries(stage)`. Pure. */
@@ -118,13 +119,13 @@ export function watchOutcome(
   const v1 = judge(p1);
   if (v1.verdict === "fail") return final(p1, v1, 1, now < first.windowEnd);
   const down1 = endpointDown(p1, answers);
-  if (down1 !== undefined) return { kind: "unjudged", until: first.windowEnd, windows: 1, reason: down1 };
+  if (down1 !== undefined) return { kind: "unjudged", until: first.windowEnd, windows: 1, reasons: down1 };
   if (now < first.windowEnd) return { kind: "watching", until: first.windowEnd, soFar: v1, windows: 1 };
   if (v1.verdict !== "inconclusive" || !p2) return final(p1, v1, 1, false);
   const v2 = judge(p2);
   if (v2.verdict === "fail") return final(p2, v2, 2, now < extended.windowEnd);
   const down2 = endpointDown(p2, answers);
-  if (down2 !== undefined) return { kind: "unjudged", until: extended.windowEnd, windows: 2, reason: down2 };
+  if (down2 !== undefined) return { kind: "unjudged", until: extended.windowEnd, windows: 2, reasons: down2 };
   if (now < extended.windowEnd)
     return { kind: "extended", until: extended.windowEnd, verdict: v1, soFar: v2 };
   return final(p2, v2, 2, false);

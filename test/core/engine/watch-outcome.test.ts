@@ -148,17 +148,17 @@ describe("while Prometheus cannot answer, the watch is not judged and its window
     [
       "inside the window",
       APPLIED + HOUR,
-      { kind: "unjudged", until: APPLIED + 2 * HOUR, windows: 1, reason },
+      { kind: "unjudged", until: APPLIED + 2 * HOUR, windows: 1, reasons: [reason] },
     ],
     [
       "after the window: no extension used up",
       APPLIED + 3 * HOUR,
-      { kind: "unjudged", until: APPLIED + 2 * HOUR, windows: 1, reason },
+      { kind: "unjudged", until: APPLIED + 2 * HOUR, windows: 1, reasons: [reason] },
     ],
     [
       "after the extension: not the final 'inconclusive'",
       APPLIED + 5 * HOUR,
-      { kind: "unjudged", until: APPLIED + 2 * HOUR, windows: 1, reason },
+      { kind: "unjudged", until: APPLIED + 2 * HOUR, windows: 1, reasons: [reason] },
     ],
   ])("%s", (_, now, expected) => {
     expect(outcomeDown(now)).toEqual(expected);
