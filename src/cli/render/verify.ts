@@ -40,12 +40,20 @@ function progress(w: VerifyRow["watch"]): string {
     : `${Math.round(elapsed / 1000)} of ${minutes(w.length)}`;
 }
 
-function inFlight(r: VerifyRow): string {
+/**
+ * What Prometheus answered across the run, each reason once, the plainest first: a client that
+ * gave up after a few failures answers the rest of the run with a longer summary of them.
+ */
+function outageReasons(rows: readonly VerifyRow[]): string[] {
+  return [...new Set(rows.flatMap((r) => r.unjudged ?? []))].sort((a, b) => a.length - b.length);
+}
+
+function inFlight(r: VerifyRow, outage: readonly string[]): string {
   const head = `${r.change.lever} ${r.change.from} → ${r.change.to}`;
   const until = isoMinute(r.until ?? r.watch.appliedAt);
   if (r.status === "not-judged") {
     const when = (r.until ?? 0) > r.watch.now ? `its window ends ${until}` : `its window ended ${until}`;
-    return `${head}: not judged — ${r.unjudged?.[0]}; ${when}: no verdict and nothing reverted until a run reaches Prometheus`;
+    return `${head}: not judged — ${outage[0]}; ${when}: no verdict and nothing reverted until a run reaches Prometheus`;
   }
   const lines = [`${head}: watching until ${until} (${progress(r.watch)})${r.note ? `; ${r.note}` : ""}`];
   // What is missing so far is said as it happens: an outage inside the window does not go unseen.
@@ -67,7 +75,11 @@ function finalRow(r: VerifyRow): string {
 
 export function renderVerifyText(rows: readonly VerifyRow[]): string {
   if (rows.length === 0) return "no Governor change on this branch\n";
-  return `${rows.map((r) => (r.status === "watching" || r.status === "not-judged" ? inFlight(r) : finalRow(r))).join("\n")}\n`;
+  const outage = outageReasons(rows);
+  const text = rows.map((r) =>
+    r.status === "watching" || r.status === "not-judged" ? inFlight(r, outage) : finalRow(r),
+  );
+  return `${text.join("\n")}\n`;
 }
 
 export function verifyJson(rows: readonly VerifyRow[]): object {
@@ -107,6 +119,6 @@ export function unjudgedWarning(rows: readonly VerifyRow[]): string | undefined 
     judged === 0
       ? "nothing could be judged"
       : `${down.length} of ${down.length + judged} watched changes could not be judged`;
-  const reasons = [...new Set(down.flatMap((r) => r.unjudged ?? []))];
+  const reasons = outageReasons(down);
   return `warning: Prometheus did not answer:\n${reasons.map((x) => `  ${x}\n`).join("")}  ${what} (${down.map((r) => r.change.lever).join(", ")}): no verdict and nothing reverted; each window is judged whole by the next run that reaches Prometheus, and one that ends up with data for less than half of it is extended once (exit 2)\n`;
 }
