@@ -22,7 +22,6 @@ export type WatchOutcome =
       readonly until: number;
       /** The window so far (cut at now): what is known, and the data missing from it. */
       readonly soFar: Verdict;
-      readonly windows: 1 | 2;
     }
   | {
       readonly kind: "extended";
@@ -120,7 +119,7 @@ export function watchOutcome(
   if (v1.verdict === "fail") return final(p1, v1, 1, now < first.windowEnd);
   const down1 = endpointDown(p1, answers);
   if (down1 !== undefined) return { kind: "unjudged", until: first.windowEnd, windows: 1, reasons: down1 };
-  if (now < first.windowEnd) return { kind: "watching", until: first.windowEnd, soFar: v1, windows: 1 };
+  if (now < first.windowEnd) return { kind: "watching", until: first.windowEnd, soFar: v1 };
   if (v1.verdict !== "inconclusive" || !p2) return final(p1, v1, 1, false);
   const v2 = judge(p2);
   if (v2.verdict === "fail") return final(p2, v2, 2, now < extended.windowEnd);
