@@ -40,7 +40,9 @@ export async function watchMergedChanges(
   const actions: WatchAction[] = [];
   for (const d of dueWatches(governed, levers, appliedAt, deps.now)) {
     const outcome = await judgeWatch(endpoint.source, d.lever, config, d.appliedAt, deps.now, endpoint.url);
-    if (!outcome || outcome.kind === "watching") continue; // inside the window, only a breach acts
+    // Inside the window only a breach acts; while Prometheus cannot answer nothing does — no
+    // verdict and no extension used up: the next tick that reaches it judges the same window.
+    if (!outcome || outcome.kind === "watching" || outcome.kind === "unjudged") continue;
     const watch = outcome.kind === "extended" ? d : { ...d, windows: outcome.windows };
     const file = files.get(d.lever.target.file);
     actions.push(

@@ -131,7 +131,8 @@ export async function simulate(
     for (const c of changes) {
       if (c.appliedAt === undefined || c.verdict !== undefined) continue;
       const outcome = await judgeWatch(world.source, lever, config, c.appliedAt, t);
-      if (!outcome || outcome.kind === "watching") continue;
+      // Unjudged: the simulated Prometheus always answers, but the rule is the App's.
+      if (!outcome || outcome.kind === "watching" || outcome.kind === "unjudged") continue;
       if (outcome.kind === "extended") {
         if (!c.extended)
           ev(

@@ -55,7 +55,7 @@ const TestOctokit = ProbotOctokit.defaults((options: Record<string, unknown>) =>
   throttle: { ...(options.throttle as object), enabled: false },
 }));
 
-function app(usage = 0.6, other?: Other, now = NOW) {
+function app(usage = 0.6, other?: Other, now = NOW, signals: SignalSource = source(usage, other)) {
   const probot = new Probot({
     appId: 1,
     privateKey,
@@ -67,7 +67,7 @@ function app(usage = 0.6, other?: Other, now = NOW) {
     governorApp({
       endpoint: (name) =>
         name === undefined
-          ? { source: source(usage, other), url: "http://prometheus:9090" }
+          ? { source: signals, url: "http://prometheus:9090" }
           : `unknown endpoint "${name}"; the operator offers: default`,
       key: KEY,
       clock: () => now,
@@ -593,6 +593,36 @@ describe("the watch after merge", () => {
       .reply(200, []);
     await app(0.6, throttling(undefined), APPLIED + 61 * 60_000).receive({
       id: "w5",
+      name: "push",
+      payload: pushPayload() as never,
+    });
+  });
+
+  it("a window mostly without data is extended, never verified on the rest", async () => {
+    // Throttling has samples for the first 10 of the window's 30 minutes only (a scrape outage).
+    const gap: Other = (q, t) =>
+      q.includes("throttled") ? (t >= APPLIED + 10 * 60_000 ? undefined : 0.01) : 0;
+    mockReads(merged(), CONFIG, HEAD);
+    await app(0.6, gap, APPLIED + 31 * 60_000).receive({
+      id: "w10",
+      name: "push",
+      payload: pushPayload() as never,
+    });
+  });
+
+  it("while Prometheus is unreachable, no verdict and no label, even past the extension: the window waits", async () => {
+    const down: SignalSource = {
+      range: async () => ({
+        status: "missing",
+        kind: "unreachable",
+        reason: "Prometheus unreachable (http://prometheus:9090): cannot connect (ECONNREFUSED)",
+        warnings: [],
+      }),
+      instant: async () => ({ status: "missing", kind: "unreachable", reason: "down", warnings: [] }),
+    };
+    mockReads(merged(), CONFIG, HEAD);
+    await app(0.6, undefined, APPLIED + 61 * 60_000, down).receive({
+      id: "w11",
       name: "push",
       payload: pushPayload() as never,
     });

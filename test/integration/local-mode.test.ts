@@ -178,7 +178,7 @@ describe.skipIf(!available)("local mode end to end: real Prometheus, real git", 
     expect(readFileSync(join(dir, "apps/d.yaml"), "utf8")).toBe(DEPLOYMENT); // main is untouched until merged
     merge(dir, BASE + 3 * HOUR + 5 * 60_000);
     const pending = await run(verifyCommand, { repo: dir, now: iso(BASE + 3 * HOUR + 10 * 60_000) });
-    expect(pending.stdout).toContain("cpu: 300m -> 450m is being watched until 2026-01-01T03:35:00.000Z");
+    expect(pending.stdout).toBe("cpu 300m → 450m: watching until 2026-01-01T03:35Z (5 of 30 min)\n");
     const v = await run(verifyCommand, { repo: dir, now: iso(BASE + 4 * HOUR), json: true });
     expect(v.code).toBe(0);
     expect(JSON.parse(v.stdout).verdicts).toEqual([
@@ -264,7 +264,23 @@ describe.skipIf(!available)("local mode end to end: real Prometheus, real git", 
       json: true,
       revert: true,
     });
-    expect(JSON.parse(before.stdout).verdicts).toEqual([]);
+    // Listed as in flight: the window's end, the change and its commit.
+    expect(JSON.parse(before.stdout).verdicts).toEqual([
+      {
+        lever: "cpu",
+        decision: "20260101T040000Z-cpu",
+        commit: git(early, "rev-parse", "governor/cpu").trim(),
+        from: "300m",
+        to: "450m",
+        verdict: "watching",
+        until: "2026-01-01T04:30:00.000Z",
+        guardrails: [expect.objectContaining({ name: "error-ratio", ok: true, gaps: null })],
+        effect: expect.any(String),
+        reverted: false,
+        capped: false,
+        note: "",
+      },
+    ]);
     expect(readFileSync(join(early, "apps/d.yaml"), "utf8")).not.toBe(DEPLOYMENT);
   });
 

@@ -6,8 +6,8 @@ import { committedFile } from "../../adapters/git/objects.js";
 import { formatTrailers, TRAILER } from "../../adapters/git/trailers.js";
 import type { ResolvedLever } from "../../core/config/check-levers.js";
 import { revertCap } from "../../core/engine/revert-cap.js";
-import type { Verdict } from "../../core/engine/verdict.js";
 import { watchPlan } from "../../core/engine/watch.js";
+import { isoMinute, minutes } from "../../core/engine/watch-coverage.js";
 import type { WatchOutcome } from "../../core/engine/watch-outcome.js";
 import { restorePaired } from "../../core/levers/limit.js";
 import { parseLeverFile } from "../../core/levers/parsed-file.js";
@@ -15,31 +15,70 @@ import { judgeWatch } from "../../reconcile/judge-watch.js";
 import type { LocalContext } from "../../reconcile/local.js";
 import type { Io } from "../io.js";
 import { type Env, openLocal } from "../local-context.js";
+import { renderVerifyText, unjudgedWarning, type VerifyRow, verifyJson } from "../render/verify.js";
 import type { PlanOptions } from "./plan.js";
 
 export interface VerifyOptions extends PlanOptions {
   readonly revert?: boolean | undefined;
 }
 
-interface Row {
-  readonly change: BranchChange;
-  readonly verdict: Verdict;
-  note: string;
-  reverted: boolean;
-  /** A failure the revert cap left to a person: said in the row and in --json, never skipped in silence. */
-  capped: boolean;
-}
+type Row = VerifyRow;
+type Judged = Extract<WatchOutcome, { kind: "pass" | "fail" | "inconclusive" }>;
 
 /** Why a verdict came when it did, for the row's note. */
-function outcomeNote(o: Exclude<WatchOutcome, { kind: "watching" }>): string {
-  if (o.kind === "extended")
-    return `inconclusive: the window is extended once, until ${new Date(o.until).toISOString()}`;
+function outcomeNote(o: Judged): string {
   if (o.early)
     return o.windows === 1 ? "breached during the watch window" : "breached during the extended window";
   if (o.windows === 1) return "";
   return o.kind === "inconclusive"
     ? "inconclusive after the extended window: the lever holds (never treated as a pass)"
     : "judged over the extended window";
+}
+
+/** One change's row from its watch at `now`: final, in flight, or not judged. */
+function rowOf(
+  change: BranchChange,
+  outcome: WatchOutcome | undefined,
+  watch: { appliedAt: number; windowLength: number; now: number },
+): Row {
+  const base = { change, note: "", reverted: false, capped: false };
+  const span = (windows: 1 | 2) => ({
+    appliedAt: watch.appliedAt,
+    length: watch.windowLength * windows,
+    now: watch.now,
+  });
+  if (outcome === undefined)
+    return { ...base, status: "watching", until: watch.appliedAt + watch.windowLength, watch: span(1) };
+  switch (outcome.kind) {
+    case "watching":
+      return { ...base, status: "watching", until: outcome.until, verdict: outcome.soFar, watch: span(1) };
+    case "extended":
+      return {
+        ...base,
+        status: "watching",
+        extended: true,
+        until: outcome.until,
+        verdict: outcome.verdict,
+        watch: span(2),
+        note: `inconclusive over the first ${minutes(watch.windowLength)}, so the window is extended once, until ${isoMinute(outcome.until)}`,
+      };
+    case "unjudged":
+      return {
+        ...base,
+        status: "not-judged",
+        until: outcome.until,
+        unjudged: outcome.reasons,
+        watch: span(outcome.windows),
+      };
+    default:
+      return {
+        ...base,
+        status: outcome.kind,
+        verdict: outcome.verdict,
+        watch: span(outcome.windows),
+        note: outcomeNote(outcome),
+      };
+  }
 }
 
 /**
@@ -72,7 +111,7 @@ async function revert(ctx: LocalContext, lever: ResolvedLever, row: Row): Promis
   if (!restored.ok) return `not reverted: ${restored.error.message}`;
   if (restored.value.from !== change.to)
     return `not reverted: the value was changed since (it is ${restored.value.from}, Governor had set ${change.to}); a person decides`;
-  const breached = row.verdict.guardrails
+  const breached = (row.verdict?.guardrails ?? [])
     .filter((g) => g.ok === false)
     .map((g) => `- ${g.name}: ${g.observed} (limit ${g.limit}): ${g.detail}`);
   const message = `Revert ${lever.id}: ${change.to} -> ${change.from}\n\nGuardrail breach after ${change.decision}:\n${breached.join("\n")}\n\n${formatTrailers(
@@ -91,7 +130,10 @@ async function revert(ctx: LocalContext, lever: ResolvedLever, row: Row): Promis
   return [`reverted in ${commit.value.commit.slice(0, 12)}`, ...commit.value.notes].join("; ");
 }
 
-/** `governor verify`: the verdict of every Governor change on this branch whose watch window has ended; --revert reverts failures. */
+/**
+ * `governor verify`: every lever's latest Governor change on this branch — its verdict, or that it
+ * is still watched, or that Prometheus could not be asked (a warning, exit 2); --revert reverts failures.
+ */
 export async function verifyCommand(
   options: VerifyOptions,
   io: Io,
@@ -111,11 +153,10 @@ export async function verifyCommand(
   const latest = new Map<string, BranchChange>();
   for (const c of changes) latest.set(c.lever, c); // oldest first: the last one wins
   const rows: Row[] = [];
-  const pending: string[] = [];
   const revertTimes = changes.flatMap((c) => (c.revertedAt !== undefined ? [c.revertedAt] : []));
   /** --revert: the inverse edit for a failed change, within the repository's revert cap. */
   const maybeRevert = async (row: Row, lever: ResolvedLever) => {
-    if (!options.revert || row.verdict.verdict !== "fail") return;
+    if (!options.revert || row.status !== "fail") return;
     const cap = revertCap(revertTimes, ctx.now);
     if (!cap.allowed) {
       const capped = `not reverted: the revert cap is reached — ${cap.reason}`;
@@ -130,17 +171,20 @@ export async function verifyCommand(
   for (const change of latest.values()) {
     const lever = ctx.loaded.levers.find((l) => l.id === change.lever);
     if (!lever) continue;
+    const applied = change.appliedAt ?? change.proposedAt;
+    const first = watchPlan(lever, ctx.loaded.config, applied);
+    const watch = { appliedAt: applied, windowLength: first.windowEnd - applied, now: ctx.now };
     if (change.revertedAt !== undefined) {
       rows.push({
         change,
-        verdict: { verdict: "fail", guardrails: [], effect: "" },
+        status: "fail",
+        watch: { appliedAt: applied, length: watch.windowLength, now: ctx.now },
         note: "already reverted",
         reverted: true,
         capped: false,
       });
       continue;
     }
-    const applied = change.appliedAt ?? change.proposedAt;
     const outcome = await judgeWatch(
       ctx.source,
       lever,
@@ -149,54 +193,13 @@ export async function verifyCommand(
       ctx.now,
       ctx.prometheusUrl,
     );
-    if (outcome === undefined || outcome.kind === "watching") {
-      const until = outcome?.until ?? watchPlan(lever, ctx.loaded.config, applied).windowEnd;
-      pending.push(
-        `${change.lever}: ${change.from} -> ${change.to} is being watched until ${new Date(until).toISOString()}`,
-      );
-      continue;
-    }
-    const row: Row = {
-      change,
-      verdict: outcome.verdict,
-      note: outcomeNote(outcome),
-      reverted: false,
-      capped: false,
-    };
+    const row = rowOf(change, outcome, watch);
     await maybeRevert(row, lever);
     rows.push(row);
   }
-  const json = {
-    verdicts: rows.map((r) => ({
-      lever: r.change.lever,
-      decision: r.change.decision,
-      verdict: r.verdict.verdict,
-      guardrails: r.verdict.guardrails.map((g) => ({
-        name: g.name,
-        ok: g.ok ?? null,
-        observed: g.observed,
-        limit: g.limit,
-        detail: g.detail,
-        link: g.link ?? null,
-      })),
-      effect: r.verdict.effect,
-      reverted: r.reverted,
-      capped: r.capped,
-      note: r.note,
-    })),
-  };
-  if (options.json) io.stdout(`${JSON.stringify(json, null, 2)}\n`);
-  else {
-    const lines = rows.map(
-      (r) =>
-        `${r.change.lever}  ${r.change.from} -> ${r.change.to}  ${r.verdict.verdict.toUpperCase()}${r.note ? `  (${r.note})` : ""}\n${r.verdict.guardrails.map((g) => `    ${g.ok === false ? "✗" : g.ok ? "✓" : "?"} ${g.name}: ${g.observed}; limit ${g.limit} — ${g.detail}`).join("\n")}${r.verdict.effect ? `\n    effect: ${r.verdict.effect}` : ""}`,
-    );
-    io.stdout(
-      `${[...lines, ...pending].join("\n") || "no Governor change on this branch has finished its watch window"}\n`,
-    );
-  }
-  const unreachable = rows.some((r) =>
-    r.verdict.guardrails.some((g) => g.detail.includes("Prometheus unreachable")),
-  );
-  return unreachable ? 2 : 0;
+  if (options.json) io.stdout(`${JSON.stringify(verifyJson(rows), null, 2)}\n`);
+  else io.stdout(renderVerifyText(rows));
+  const warning = unjudgedWarning(rows);
+  if (warning) io.stderr(warning);
+  return warning ? 2 : 0;
 }

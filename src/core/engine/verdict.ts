@@ -2,6 +2,7 @@ import type { Sample, SignalData } from "../signals/source.js";
 import { mean, median } from "../stats/describe.js";
 import { MIN_SAMPLES_PER_GROUP, mannWhitneyGreater } from "../stats/mann-whitney.js";
 import type { Hypothesis, WatchedGuardrail } from "./decision.js";
+import { coverage, describeGaps, enough, lengthOf, type Span } from "./watch-coverage.js";
 
 /** Significance of the relative-guardrail test: a regression must be clear, not noise. */
 export const ALPHA = 0.01;
@@ -16,6 +17,8 @@ export interface GuardrailResult {
   readonly limit: string;
   readonly detail: string;
   readonly link?: string | undefined;
+  /** Evaluations of the window without data, in words, when there are any (an outage shows here). */
+  readonly gaps?: string | undefined;
 }
 
 export type VerdictKind = "pass" | "fail" | "inconclusive";
@@ -31,21 +34,33 @@ export interface GuardrailData {
   readonly guardrail: WatchedGuardrail;
   /** Evaluations inside the watch window, at watch.interval. */
   readonly window: SignalData;
-  /** The same length just before the change (for maxIncrease). */
+  /** The same length just before the change (for maxIncrease, and for a limit already breached). */
   readonly baseline: SignalData;
+  /** Where each was asked: its evaluations with no sample are missing data, counted against it. */
+  readonly asked: { readonly window: Span; readonly baseline: Span };
   readonly link?: string | undefined;
 }
 
 const num = (x: number) => (Number.isFinite(x) ? Number(x.toPrecision(4)).toString() : String(x));
 
-function absolute(g: WatchedGuardrail, samples: readonly Sample[]): { breached: boolean; worst: number } {
+/**
+ * Over the limit on CONSECUTIVE_BREACHES evaluations in a row. Evaluations are consecutive only
+ * when no evaluation is missing between them: two spikes on either side of an outage are two spikes.
+ */
+function absolute(
+  g: WatchedGuardrail,
+  samples: readonly Sample[],
+  step: number,
+): { breached: boolean; worst: number } {
   let run = 0;
   let breached = false;
+  let last = Number.NEGATIVE_INFINITY;
   let worst = g.max !== undefined ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY;
   for (const s of samples) {
     const over = (g.max !== undefined && s.v > g.max) || (g.min !== undefined && s.v < g.min);
     worst = g.max !== undefined ? Math.max(worst, s.v) : Math.min(worst, s.v);
-    run = over ? run + 1 : 0;
+    run = over ? (s.t - last <= step * 1.5 ? run + 1 : 1) : 0;
+    last = s.t;
     if (run >= CONSECUTIVE_BREACHES) breached = true;
   }
   return { breached, worst };
@@ -64,7 +79,12 @@ export function describeLimits(g: WatchedGuardrail): string {
     .join(", ");
 }
 
-/** One guardrail over the watch window: absolute limits need 2 consecutive breaches; relative ones a significant and large increase. */
+/**
+ * One guardrail over the watch window: absolute limits need 2 consecutive breaches; relative ones
+ * a significant and large increase over a baseline long enough to test against. A breach seen in
+ * the data there is fails; "held" needs data for at least half of the window's evaluations;
+ * anything less, or a baseline too short, is "cannot tell" — never a pass, never a fail.
+ */
 export function evaluateGuardrail(d: GuardrailData): GuardrailResult {
   const g = d.guardrail;
   const base = { name: g.name, limit: describeLimits(g), ...(d.link ? { link: d.link } : {}) };
@@ -76,72 +96,97 @@ export function evaluateGuardrail(d: GuardrailData): GuardrailResult {
       detail: `no data in the watch window: ${d.window.reason}`,
     };
   const after = d.window.samples;
+  const inWindow = coverage(d.asked.window, after);
+  const gaps =
+    inWindow.present < inWindow.expected
+      ? `${describeGaps(inWindow)} (${inWindow.present} of ${inWindow.expected} evaluations hold data)`
+      : undefined;
+  const withGaps = { ...base, ...(gaps ? { gaps } : {}) };
+  const before = d.baseline.status === "ok" ? d.baseline.samples : [];
+  const baseline = coverage(d.asked.baseline, before);
   const problems: string[] = [];
+  const unknowns: string[] = [];
   const observed: string[] = [];
-  let ok = true;
   if (g.max !== undefined || g.min !== undefined) {
     if (after.length < CONSECUTIVE_BREACHES)
       return {
-        ...base,
+        ...withGaps,
         ok: undefined,
         observed: `${after.length} samples`,
         detail: "too few evaluations in the window to judge",
       };
-    const a = absolute(g, after);
+    const step = d.asked.window.step;
+    const a = absolute(g, after, step);
     observed.push(`${g.max !== undefined ? "max" : "min"} ${num(a.worst)}`);
     // A limit already breached before the change is not the change's doing unless it got worse:
     // reverting a change that eased a breach would restore the worse state.
-    const before = d.baseline.status === "ok" ? d.baseline.samples : [];
-    const pre = before.length >= CONSECUTIVE_BREACHES ? absolute(g, before) : undefined;
+    const pre = before.length >= CONSECUTIVE_BREACHES ? absolute(g, before, step) : undefined;
     const sign = g.max !== undefined ? 1 : -1;
-    const eased =
-      pre?.breached === true && sign * median(after.map((x) => x.v)) <= sign * median(before.map((x) => x.v));
-    if (a.breached && eased) {
-      observed.push(
-        `already beyond it before the change (median ${num(median(before.map((x) => x.v)))} → ${num(median(after.map((x) => x.v)))})`,
+    const medians = () =>
+      `median ${num(median(before.map((x) => x.v)))} → ${num(median(after.map((x) => x.v)))}`;
+    if (a.breached && pre?.breached && !enough(baseline, CONSECUTIVE_BREACHES)) {
+      observed.push(`already beyond it in the baseline there is (${lengthOf(baseline)}; ${medians()})`);
+      unknowns.push(
+        `the baseline before the change is too short to tell whether the change made it worse (${lengthOf(baseline)}; at least half is needed)`,
       );
+    } else if (
+      a.breached &&
+      pre?.breached &&
+      sign * median(after.map((x) => x.v)) <= sign * median(before.map((x) => x.v))
+    ) {
+      observed.push(`already beyond it before the change (${medians()})`);
     } else if (a.breached) {
-      ok = false;
+      if (!enough(baseline)) observed.push(`baseline ${lengthOf(baseline)}`);
       problems.push(
         `beyond ${g.max !== undefined ? `max ${g.max}` : `min ${g.min}`} on ${CONSECUTIVE_BREACHES}+ consecutive evaluations${pre?.breached ? ", and worse than before the change" : ""}`,
       );
     }
   }
   if (g.maxIncrease !== undefined) {
-    if (d.baseline.status === "missing")
-      return {
-        ...base,
-        ok: undefined,
-        observed: observed.join(", ") || "n/a",
-        detail: `no baseline before the change: ${d.baseline.reason}`,
-      };
-    const before = d.baseline.samples.map((s) => s.v);
     const now = after.map((s) => s.v);
-    const test = mannWhitneyGreater(before, now);
-    if (!test)
-      return {
-        ...base,
-        ok: undefined,
-        observed: observed.join(", ") || `${now.length} samples`,
-        detail: `too few samples for the test (${now.length} after, ${before.length} before; at least ${MIN_SAMPLES_PER_GROUP} each)`,
-      };
-    const b = median(before);
-    const increase =
-      b === 0 ? (median(now) > 0 ? Number.POSITIVE_INFINITY : 0) : (median(now) - b) / Math.abs(b);
-    observed.push(
-      `median ${num(median(now))} vs ${num(b)} before (${increase >= 0 ? "+" : ""}${num(increase * 100)}%, p=${num(test.p)})`,
+    const test = mannWhitneyGreater(
+      before.map((s) => s.v),
+      now,
     );
-    const insideSlo = g.withinSlo !== undefined && median(now) <= g.withinSlo;
-    if (test.p < ALPHA && increase > g.maxIncrease && insideSlo)
-      observed.push(`within the SLO (≤ ${num(g.withinSlo ?? 0)})`);
-    else if (test.p < ALPHA && increase > g.maxIncrease) {
-      ok = false;
-      problems.push(
-        `increase of ${num(increase * 100)}% is over +${Math.round(g.maxIncrease * 100)}% and significant (p < ${ALPHA})`,
+    if (d.baseline.status === "missing") unknowns.push(`no baseline before the change: ${d.baseline.reason}`);
+    else if (!enough(baseline, MIN_SAMPLES_PER_GROUP)) {
+      observed.push(`baseline ${lengthOf(baseline)}`);
+      unknowns.push(
+        `the baseline is too short to judge against: ${lengthOf(baseline)} before the change (${baseline.present} evaluations; at least half of them and ${MIN_SAMPLES_PER_GROUP} are needed)`,
       );
+    } else if (!test)
+      unknowns.push(
+        `too few samples for the test (${now.length} after, ${before.length} before; at least ${MIN_SAMPLES_PER_GROUP} each)`,
+      );
+    else {
+      const b = median(before.map((s) => s.v));
+      const increase =
+        b === 0 ? (median(now) > 0 ? Number.POSITIVE_INFINITY : 0) : (median(now) - b) / Math.abs(b);
+      observed.push(
+        `median ${num(median(now))} vs ${num(b)} before (${increase >= 0 ? "+" : ""}${num(increase * 100)}%, p=${num(test.p)})`,
+      );
+      const insideSlo = g.withinSlo !== undefined && median(now) <= g.withinSlo;
+      if (test.p < ALPHA && increase > g.maxIncrease && insideSlo)
+        observed.push(`within the SLO (≤ ${num(g.withinSlo ?? 0)})`);
+      else if (test.p < ALPHA && increase > g.maxIncrease) {
+        problems.push(
+          `increase of ${num(increase * 100)}% is over +${Math.round(g.maxIncrease * 100)}% and significant (p < ${ALPHA})`,
+        );
+      }
     }
   }
-  return { ...base, ok, observed: observed.join(", "), detail: ok ? "held" : problems.join("; ") };
+  // A window mostly without data says nothing about the rest of it: no "held" on what is missing.
+  if (problems.length === 0 && unknowns.length === 0 && !enough(inWindow))
+    unknowns.push(
+      `data for only ${inWindow.present} of ${inWindow.expected} evaluations in the window (${describeGaps(inWindow)}); at least half are needed to call it held`,
+    );
+  const ok = problems.length > 0 ? false : unknowns.length > 0 ? undefined : true;
+  return {
+    ...withGaps,
+    ok,
+    observed: observed.join(", ") || `${after.length} samples`,
+    detail: ok === false ? problems.join("; ") : ok === undefined ? unknowns.join("; ") : "held",
+  };
 }
 
 /** What happened to the hypothesis signal, against what was registered. */

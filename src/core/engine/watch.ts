@@ -72,6 +72,7 @@ export function watchVerdict(
       guardrail: g.guardrail,
       window: get(g.window),
       baseline: get(g.baseline),
+      asked: { window: g.window, baseline: g.baseline },
       ...(prometheus
         ? { link: prometheusGraphLink(prometheus, g.guardrail.query, g.baseline.start, g.window.end) }
         : {}),

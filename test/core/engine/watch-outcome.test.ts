@@ -47,6 +47,15 @@ function outcomeAt(now: number, errors: (t: number) => number | undefined) {
   return watchOutcome(lever, config, stage, answers);
 }
 
+/** Every question answered as Prometheus answers when it is down. */
+function outcomeDown(now: number) {
+  const stage = watchStage(lever, config, APPLIED, now);
+  if (!stage) return undefined;
+  const reason = "Prometheus unreachable (http://127.0.0.1:9): cannot connect (ECONNREFUSED)";
+  const down: SignalData = { status: "missing", kind: "unreachable", reason, warnings: [] };
+  return watchOutcome(lever, config, stage, new Map(stageQueries(stage).map((q) => [rangeKey(q), down])));
+}
+
 const healthy = () => 0;
 const breachAfter = (at: number) => (t: number) => (t >= at ? 0.05 : 0);
 const silentAfter = (at: number) => (t: number) => (t >= at ? undefined : 0);
@@ -92,14 +101,82 @@ describe("the watch of one applied change, as the App, local mode and the simula
       { kind: "inconclusive", early: false, windows: 2 },
     ],
     [
-      "data came back during the extension: judged over it",
+      "data came back at the end of the first window: judged over the extension, half of it with data",
+      APPLIED + 4 * HOUR,
+      (t) => (t < APPLIED || t >= APPLIED + 2 * HOUR ? 0 : undefined),
+      { kind: "pass", windows: 2 },
+    ],
+    [
+      "data for less than half of the extended window: inconclusive, never a pass",
       APPLIED + 4 * HOUR,
       (t) => (t < APPLIED || t > APPLIED + 130 * 60_000 ? 0 : undefined),
-      { kind: "pass", windows: 2 },
+      { kind: "inconclusive", windows: 2 },
+    ],
+    [
+      "an outage over most of the window: not a pass on the rest, the window is extended",
+      APPLIED + 2 * HOUR,
+      (t) => (t >= APPLIED + 20 * 60_000 && t < APPLIED + 100 * 60_000 ? undefined : 0),
+      { kind: "extended", until: APPLIED + 4 * HOUR },
+    ],
+    [
+      "an outage over less than half of the window: judged on the rest",
+      APPLIED + 2 * HOUR,
+      (t) => (t >= APPLIED + 20 * 60_000 && t < APPLIED + 60 * 60_000 ? undefined : 0),
+      { kind: "pass", windows: 1 },
+    ],
+    [
+      "two evaluations over the limit on either side of an outage are not consecutive",
+      APPLIED + 2 * HOUR,
+      (t) =>
+        t === APPLIED + 20 * 60_000 || t === APPLIED + 45 * 60_000
+          ? 0.05
+          : t > APPLIED + 20 * 60_000 && t < APPLIED + 45 * 60_000
+            ? undefined
+            : 0,
+      { kind: "pass", windows: 1 },
     ],
   ])("%s", (_, now, errors, expected) => {
     const outcome = outcomeAt(now, errors);
     if (Object.keys(expected).length === 0) expect(outcome).toBeUndefined();
     else expect(outcome).toMatchObject(expected);
+  });
+});
+
+describe("while Prometheus cannot answer, the watch is not judged and its window is not used up", () => {
+  const reason = "Prometheus unreachable (http://127.0.0.1:9): cannot connect (ECONNREFUSED)";
+  it.each<[string, number, object]>([
+    [
+      "inside the window",
+      APPLIED + HOUR,
+      { kind: "unjudged", until: APPLIED + 2 * HOUR, windows: 1, reasons: [reason] },
+    ],
+    [
+      "after the window: no extension used up",
+      APPLIED + 3 * HOUR,
+      { kind: "unjudged", until: APPLIED + 2 * HOUR, windows: 1, reasons: [reason] },
+    ],
+    [
+      "after the extension: not the final 'inconclusive'",
+      APPLIED + 5 * HOUR,
+      { kind: "unjudged", until: APPLIED + 2 * HOUR, windows: 1, reasons: [reason] },
+    ],
+  ])("%s", (_, now, expected) => {
+    expect(outcomeDown(now)).toEqual(expected);
+  });
+  it("a breach seen in the data there is still fails at once", () => {
+    const stage = watchStage(lever, config, APPLIED, APPLIED + HOUR);
+    if (!stage) throw new Error("no stage");
+    const answers = new Map<string, SignalData>();
+    for (const q of stageQueries(stage)) {
+      const samples = [];
+      for (let t = q.start; t <= q.end; t += q.step) samples.push({ t, v: t >= APPLIED ? 0.05 : 0 });
+      answers.set(
+        rangeKey(q),
+        q.query.includes("errors_total")
+          ? { status: "ok", samples, warnings: [], dropped: 0 }
+          : { status: "missing", kind: "unreachable", reason, warnings: [] },
+      );
+    }
+    expect(watchOutcome(lever, config, stage, answers)).toMatchObject({ kind: "fail", early: true });
   });
 });
