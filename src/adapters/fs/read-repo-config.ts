@@ -1,10 +1,19 @@
 import { join } from "node:path";
 import type { LeverTargetRef } from "../../core/config/check-levers.js";
+import { checkTargetsResolve, type TargetFile } from "../../core/config/check-targets.js";
 import { CONFIG_PATH, REPO_POLICY_DIR, type RepoConfigInput } from "../../core/config/load-repo-config.js";
 import type { Diagnostic } from "../../core/diagnostics.js";
+import { parseLeverFile } from "../../core/levers/parsed-file.js";
 import { err, ok, type Result } from "../../core/result.js";
 import type { SourceFile } from "../../core/yaml/load.js";
-import { isDirectory, listYamlFiles, packageRoot, readConfigFile, readRepoFile } from "./repo-files.js";
+import {
+  decodeText,
+  isDirectory,
+  listYamlFiles,
+  packageRoot,
+  readConfigFile,
+  readRepoFile,
+} from "./repo-files.js";
 
 /** Everything `loadRepoConfig` needs from a checkout, or the one reason it cannot be had. */
 export async function readRepoConfigInput(repoDir: string): Promise<Result<RepoConfigInput, string>> {
@@ -74,4 +83,32 @@ export async function checkTargetsOnDisk(
     }
   }
   return out;
+}
+
+/**
+ * Each lever file that could be read, parsed once (or why it is not text or not YAML). A file
+ * that could not be read at all is left out: `checkTargetsOnDisk` reports it.
+ */
+export async function readTargetFiles(
+  repoDir: string,
+  targets: readonly LeverTargetRef[],
+): Promise<Map<string, TargetFile>> {
+  const out = new Map<string, TargetFile>();
+  for (const path of new Set(targets.map((t) => t.file))) {
+    const bytes = await readRepoFile(repoDir, path);
+    if (!bytes.ok) continue;
+    const text = decodeText(bytes.value);
+    out.set(path, text.ok ? parseLeverFile(text.value, path) : { ok: false, error: text.error });
+  }
+  return out;
+}
+
+/** Every problem of the levers' targets in the checkout: the files, then each target in its file. */
+export async function checkTargetsInCheckout(
+  repoDir: string,
+  targets: readonly LeverTargetRef[],
+): Promise<Diagnostic[]> {
+  const onDisk = await checkTargetsOnDisk(repoDir, targets);
+  const files = await readTargetFiles(repoDir, targets);
+  return [...onDisk, ...checkTargetsResolve(targets, files)];
 }
