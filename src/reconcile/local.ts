@@ -5,6 +5,7 @@ import { readGitLedger } from "../adapters/git/git-ledger.js";
 import { chooseEndpoint } from "../adapters/prometheus/endpoint.js";
 import { PrometheusSignalSource } from "../adapters/prometheus/signal-source.js";
 import { loadRecording, RecordedSignalSource } from "../adapters/recorded/recorded-source.js";
+import type { LeverTargetRef } from "../core/config/check-levers.js";
 import { type LoadedRepoConfig, loadRepoConfig } from "../core/config/load-repo-config.js";
 import { formatDiagnostic } from "../core/diagnostics.js";
 import type { Decision } from "../core/engine/decision.js";
@@ -38,6 +39,8 @@ export interface LocalContext {
   readonly prometheusUrl?: string | undefined;
   readonly now: number;
   readonly ledger: Ledger;
+  /** Each lever's target, to tell a lever that cannot resolve (a config error) from one that waits. */
+  readonly targets: readonly LeverTargetRef[];
   /** For stderr, once: the repository's prometheus.url is asked, without credentials. */
   readonly notice?: string | undefined;
 }
@@ -80,7 +83,16 @@ export async function prepareLocal(
     notice = chosen.value.notice;
   }
   const ledger = await readGitLedger(options.repo, loaded.levers);
-  return ok({ repo: options.repo, loaded, source, prometheusUrl, now: now ?? clock(), ledger, notice });
+  return ok({
+    repo: options.repo,
+    loaded,
+    source,
+    prometheusUrl,
+    now: now ?? clock(),
+    ledger,
+    targets: result.targets,
+    notice,
+  });
 }
 
 /** HPAs beside the levers' files (an HPA usually sits next to the workload it scales). */
