@@ -10,7 +10,7 @@ import { type LoadedRepoConfig, loadRepoConfig } from "../core/config/load-repo-
 import { formatDiagnostic } from "../core/diagnostics.js";
 import type { Decision } from "../core/engine/decision.js";
 import { extractHpas, type HpaScan } from "../core/engine/hpa.js";
-import type { Ledger } from "../core/engine/ledger.js";
+import { EMPTY_LEDGER, type Ledger } from "../core/engine/ledger.js";
 import { type PlanInput, plan } from "../core/engine/plan.js";
 import { parseLeverFile } from "../core/levers/parsed-file.js";
 import { err, ok, type Result } from "../core/result.js";
@@ -24,6 +24,8 @@ export interface LocalOptions {
   readonly prometheus?: string | undefined;
   readonly signals?: string | undefined;
   readonly now?: number | undefined;
+  /** false: plan without the ledger (--no-ledger): it is not read from git, even in a repository. */
+  readonly ledger?: boolean | undefined;
 }
 
 export interface LocalFailure {
@@ -82,7 +84,7 @@ export async function prepareLocal(
     prometheusUrl = chosen.value.endpoint.url;
     notice = chosen.value.notice;
   }
-  const ledger = await readGitLedger(options.repo, loaded.levers);
+  const ledger = options.ledger === false ? EMPTY_LEDGER : await readGitLedger(options.repo, loaded.levers);
   return ok({
     repo: options.repo,
     loaded,
