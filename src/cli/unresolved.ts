@@ -16,7 +16,7 @@ export function reportUnresolved(ctx: LocalContext, result: LocalPlan, io: Io): 
   const ids = [...new Set(unresolved.map((d) => d.lever))];
   const levers = ids.length === 1 ? `lever ${ids[0]}` : `${ids.length} levers (${ids.join(", ")})`;
   io.stderr(
-    `${levers}: the target cannot be found in the checkout, so ${ids.length === 1 ? "it is" : "they are"} blocked on every run: a configuration error (exit 1); fix .github/governor.yml or the file — governor validate --repo ${ctx.repo} lists every problem\n`,
+    `${levers}: the value cannot be read where the target points in the checkout, so ${ids.length === 1 ? "it is" : "they are"} blocked on every run: a configuration error (exit 1); fix .github/governor.yml or the file — governor validate --repo ${ctx.repo} lists every problem\n`,
   );
   return ids.length;
 }

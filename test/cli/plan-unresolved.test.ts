@@ -39,7 +39,7 @@ describe("plan with a lever whose target cannot resolve", () => {
     ]);
     expect(r.stderr).toBe(
       `${join(dir, ".github/governor.yml")}:51:18: levers[1].target.container: apps/checkout/deployment.yaml: Deployment checkout has no container "web"; it has containers: server, log-shipper\n` +
-        `lever checkout-memory: the target cannot be found in the checkout, so it is blocked on every run: a configuration error (exit 1); fix .github/governor.yml or the file — governor validate --repo ${dir} lists every problem\n`,
+        `lever checkout-memory: the value cannot be read where the target points in the checkout, so it is blocked on every run: a configuration error (exit 1); fix .github/governor.yml or the file — governor validate --repo ${dir} lists every problem\n`,
     );
     expect(r.code).toBe(1);
   });
@@ -48,7 +48,7 @@ describe("plan with a lever whose target cannot resolve", () => {
     const { dir, recording } = await brokenExample();
     const r = await runCli("apply", "--repo", dir, "--signals", recording);
     expect(r.stdout).toContain("checkout-cpu: apps/checkout/deployment.yaml 500m -> 750m");
-    expect(r.stderr).toContain("lever checkout-memory: the target cannot be found in the checkout");
+    expect(r.stderr).toContain("lever checkout-memory: the value cannot be read where the target points");
     expect(r.code).toBe(1);
   });
 });

@@ -65,50 +65,45 @@ export async function checkTargetsOnDisk(
   repoDir: string,
   targets: readonly LeverTargetRef[],
 ): Promise<Diagnostic[]> {
-  const out: Diagnostic[] = [];
-  const seen = new Map<string, string | undefined>();
+  return (await readTargets(repoDir, targets)).problems;
+}
+
+/** The lever files that pass `checkTargetsOnDisk`, each read once, and the problems of the others. */
+async function readTargets(repoDir: string, targets: readonly LeverTargetRef[]) {
+  const problems: Diagnostic[] = [];
+  const files = new Map<string, Result<SourceFile, string>>();
   for (const t of targets) {
-    if (!seen.has(t.file)) {
+    if (!files.has(t.file)) {
       const file = await readRepoFile(repoDir, t.file);
-      seen.set(t.file, file.ok ? undefined : file.error.message);
+      files.set(t.file, file.ok ? file : err(file.error.message));
     }
-    const problem = seen.get(t.file);
-    if (problem !== undefined) {
-      out.push({
+    const file = files.get(t.file);
+    if (file && !file.ok) {
+      problems.push({
         file: t.source.file,
         line: t.source.line,
         col: t.source.col,
-        message: `${t.source.field}: ${problem}`,
+        message: `${t.source.field}: ${file.error}`,
       });
     }
   }
-  return out;
+  return { problems, files };
 }
 
 /**
- * Each lever file that could be read, parsed once (or why it is not text or not YAML). A file
- * that could not be read at all is left out: `checkTargetsOnDisk` reports it.
+ * Every problem of the levers' targets in the checkout: each file as `checkTargetsOnDisk` checks
+ * it, then each target resolved in its file (read once, parsed once) by `checkTargetsResolve`.
  */
-export async function readTargetFiles(
-  repoDir: string,
-  targets: readonly LeverTargetRef[],
-): Promise<Map<string, TargetFile>> {
-  const out = new Map<string, TargetFile>();
-  for (const path of new Set(targets.map((t) => t.file))) {
-    const bytes = await readRepoFile(repoDir, path);
-    if (!bytes.ok) continue;
-    const text = decodeText(bytes.value);
-    out.set(path, text.ok ? parseLeverFile(text.value, path) : { ok: false, error: text.error });
-  }
-  return out;
-}
-
-/** Every problem of the levers' targets in the checkout: the files, then each target in its file. */
 export async function checkTargetsInCheckout(
   repoDir: string,
   targets: readonly LeverTargetRef[],
 ): Promise<Diagnostic[]> {
-  const onDisk = await checkTargetsOnDisk(repoDir, targets);
-  const files = await readTargetFiles(repoDir, targets);
-  return [...onDisk, ...checkTargetsResolve(targets, files)];
+  const { problems, files } = await readTargets(repoDir, targets);
+  const parsed = new Map<string, TargetFile>();
+  for (const [path, file] of files) {
+    if (!file.ok) continue; // reported above
+    const text = decodeText(file.value);
+    parsed.set(path, text.ok ? parseLeverFile(text.value, path) : { ok: false, error: text.error });
+  }
+  return [...problems, ...checkTargetsResolve(targets, parsed)];
 }
