@@ -6,7 +6,7 @@
  * default), not the body size, and the listener stops soon after the limit.
  * Run: npm run bench:prometheus [-- MiB ...]   (default: 256 1024)
  */
-import { spawn } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import { tmpdir } from "node:os";
@@ -93,6 +93,7 @@ for (const [path, text] of Object.entries({
   mkdirSync(dirname(join(repo, path)), { recursive: true });
   writeFileSync(join(repo, path), text);
 }
+execFileSync("git", ["init", "-q"], { cwd: repo }); // plan reads its ledger from git
 
 const rows: string[][] = [];
 for (const mib of sizes) {

@@ -2,6 +2,7 @@
  * bench/engine: `governor plan` over 1,000 levers from a recording — wall time, engine time per
  * lever (target < 1 ms) and peak memory. Run: npm run bench:engine
  */
+import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -51,6 +52,7 @@ writeFileSync(
   join(dir, ".github/governor.yml"),
   `version: 1\nlimits: {maxOpenPullRequests: 100000, maxChangesPerDay: 100000}\nlevers:\n${levers.join("\n")}\n`,
 );
+execFileSync("git", ["init", "-q"], { cwd: dir }); // plan reads its ledger from git
 const recording = await writeRecording(dir, NOW, { usage: (t) => 0.3 + 0.2 * Math.sin(t / 3_600_000) });
 
 const null_io = { stdout: () => {}, stderr: (t: string) => process.stderr.write(t) };

@@ -9,8 +9,21 @@ import { simulateCommand } from "./commands/simulate.js";
 import { validate } from "./commands/validate.js";
 import { verifyCommand } from "./commands/verify.js";
 import type { Io } from "./io.js";
+import { repoOption } from "./repo-root.js";
 
 const VERSION = "0.1.0";
+const REPO_HELP =
+  "the repository's folder (default: the repository around the current folder, found as git does)";
+const NO_LEDGER_HELP =
+  "run outside a git repository, without the ledger: no cooldowns, holds, thrash guard or in-flight check";
+
+/** Runs `command` with --repo resolved: as given, or the repository around the current folder. */
+function inRepo<T extends { repo?: string | undefined }>(
+  opts: T,
+  command: (opts: T & { repo: string }) => Promise<number>,
+): Promise<number> {
+  return repoOption(opts.repo).then((repo) => command({ ...opts, repo }));
+}
 
 function program(io: Io, run: (code: Promise<number>) => void): Command {
   const cli = new Command("governor")
@@ -24,26 +37,28 @@ function program(io: Io, run: (code: Promise<number>) => void): Command {
     .description(
       "Check .github/governor.yml and the repository's policies; report every problem as FILE:LINE:COL.",
     )
-    .option("--repo <dir>", "the repository's folder", ".")
-    .action((opts: { repo: string }) => run(validate({ repo: opts.repo }, io)));
+    .option("--repo <dir>", REPO_HELP)
+    .action((opts: { repo?: string }) => run(inRepo(opts, (o) => validate({ repo: o.repo }, io))));
   cli
     .command("get")
     .description("Print a lever's current value, as written in its file.")
     .argument("<lever>", "the lever's id in .github/governor.yml")
-    .option("--repo <dir>", "the repository's folder", ".")
-    .action((id: string, opts: { repo: string }) => run(getLever(id, { repo: opts.repo }, io)));
+    .option("--repo <dir>", REPO_HELP)
+    .action((id: string, opts: { repo?: string }) =>
+      run(inRepo(opts, (o) => getLever(id, { repo: o.repo }, io))),
+    );
   cli
     .command("set")
     .description("Write a lever's value (within its bounds) in the file's own style, changing nothing else.")
     .argument("<lever>", "the lever's id in .github/governor.yml")
     .argument("<value>", "the new value, e.g. 750m, 1Gi, 25")
-    .option("--repo <dir>", "the repository's folder", ".")
-    .action((id: string, value: string, opts: { repo: string }) =>
-      run(setLever(id, value, { repo: opts.repo }, io)),
+    .option("--repo <dir>", REPO_HELP)
+    .action((id: string, value: string, opts: { repo?: string }) =>
+      run(inRepo(opts, (o) => setLever(id, value, { repo: o.repo }, io))),
     );
   const signalOptions = (c: Command) =>
     c
-      .option("--repo <dir>", "the repository's folder", ".")
+      .option("--repo <dir>", REPO_HELP)
       .option(
         "--prometheus <url>",
         "Prometheus base URL, asked with the PROMETHEUS_* credentials; default: PROMETHEUS_URL, then the repository's prometheus.url without credentials",
@@ -57,9 +72,18 @@ function program(io: Io, run: (code: Promise<number>) => void): Command {
       .description(
         "Evaluate every lever: a table of decisions, and for each proposal the diff and the PR body the App would open.",
       ),
-  ).action((opts: { repo: string; prometheus?: string; signals?: string; now?: string; json?: boolean }) =>
-    run(planCommand(opts, io)),
-  );
+  )
+    .option("--no-ledger", NO_LEDGER_HELP)
+    .action(
+      (opts: {
+        repo?: string;
+        prometheus?: string;
+        signals?: string;
+        now?: string;
+        json?: boolean;
+        ledger: boolean;
+      }) => run(inRepo(opts, (o) => planCommand(o, io))),
+    );
   signalOptions(
     cli
       .command("apply")
@@ -71,15 +95,17 @@ function program(io: Io, run: (code: Promise<number>) => void): Command {
       "--commit",
       "commit each edit on its own branch governor/<lever-id> instead of writing the working tree",
     )
+    .option("--no-ledger", NO_LEDGER_HELP)
     .action(
       (opts: {
-        repo: string;
+        repo?: string;
         prometheus?: string;
         signals?: string;
         now?: string;
         json?: boolean;
         commit?: boolean;
-      }) => run(applyCommand(opts, io)),
+        ledger: boolean;
+      }) => run(inRepo(opts, (o) => applyCommand(o, io))),
     );
   signalOptions(
     cli
@@ -91,28 +117,28 @@ function program(io: Io, run: (code: Promise<number>) => void): Command {
     .option("--revert", "commit the exact inverse edit for each failed change (Governor-Revert trailer)")
     .action(
       (opts: {
-        repo: string;
+        repo?: string;
         prometheus?: string;
         signals?: string;
         now?: string;
         json?: boolean;
         revert?: boolean;
-      }) => run(verifyCommand(opts, io)),
+      }) => run(inRepo(opts, (o) => verifyCommand(o, io))),
     );
   cli
     .command("record")
     .description(
       "Record every lever's scoped signals and guardrails over its lookback into one JSON file, for replay without Prometheus.",
     )
-    .option("--repo <dir>", "the repository's folder", ".")
+    .option("--repo <dir>", REPO_HELP)
     .option(
       "--prometheus <url>",
       "Prometheus (or Thanos, Mimir, VictoriaMetrics) base URL, asked with the PROMETHEUS_* credentials; default: PROMETHEUS_URL, then the repository's prometheus.url without credentials",
     )
     .option("--now <iso8601>", "evaluate as of this time (default: now)")
     .option("--out <file>", "where to write the recording", "governor-recording.json")
-    .action((opts: { repo: string; prometheus?: string; now?: string; out: string }) =>
-      run(record(opts, io)),
+    .action((opts: { repo?: string; prometheus?: string; now?: string; out: string }) =>
+      run(inRepo(opts, (o) => record(o, io))),
     );
   for (const action of ["hold", "resume"] as const)
     cli
@@ -125,9 +151,9 @@ function program(io: Io, run: (code: Promise<number>) => void): Command {
       .argument("[lever]", "the lever's id; none: the whole repository")
       .option("--policy <id>", "the policy instead of one lever")
       .option("--reason <text>", "why, for the commit message and the ledger")
-      .option("--repo <dir>", "the repository's folder", ".")
-      .action((lever: string | undefined, opts: { repo: string; policy?: string; reason?: string }) =>
-        run(holdCommand(action, lever, opts, io)),
+      .option("--repo <dir>", REPO_HELP)
+      .action((lever: string | undefined, opts: { repo?: string; policy?: string; reason?: string }) =>
+        run(inRepo(opts, (o) => holdCommand(action, lever, o, io))),
       );
   cli
     .command("simulate")

@@ -5,11 +5,12 @@ import { readGitLedger } from "../adapters/git/git-ledger.js";
 import { chooseEndpoint } from "../adapters/prometheus/endpoint.js";
 import { PrometheusSignalSource } from "../adapters/prometheus/signal-source.js";
 import { loadRecording, RecordedSignalSource } from "../adapters/recorded/recorded-source.js";
+import type { LeverTargetRef } from "../core/config/check-levers.js";
 import { type LoadedRepoConfig, loadRepoConfig } from "../core/config/load-repo-config.js";
 import { formatDiagnostic } from "../core/diagnostics.js";
 import type { Decision } from "../core/engine/decision.js";
 import { extractHpas, type HpaScan } from "../core/engine/hpa.js";
-import type { Ledger } from "../core/engine/ledger.js";
+import { EMPTY_LEDGER, type Ledger } from "../core/engine/ledger.js";
 import { type PlanInput, plan } from "../core/engine/plan.js";
 import { parseLeverFile } from "../core/levers/parsed-file.js";
 import { err, ok, type Result } from "../core/result.js";
@@ -23,6 +24,8 @@ export interface LocalOptions {
   readonly prometheus?: string | undefined;
   readonly signals?: string | undefined;
   readonly now?: number | undefined;
+  /** false: plan without the ledger (--no-ledger): it is not read from git, even in a repository. */
+  readonly ledger?: boolean | undefined;
 }
 
 export interface LocalFailure {
@@ -38,6 +41,8 @@ export interface LocalContext {
   readonly prometheusUrl?: string | undefined;
   readonly now: number;
   readonly ledger: Ledger;
+  /** Each lever's target, to tell a lever that cannot resolve (a config error) from one that waits. */
+  readonly targets: readonly LeverTargetRef[];
   /** For stderr, once: the repository's prometheus.url is asked, without credentials. */
   readonly notice?: string | undefined;
 }
@@ -79,8 +84,17 @@ export async function prepareLocal(
     prometheusUrl = chosen.value.endpoint.url;
     notice = chosen.value.notice;
   }
-  const ledger = await readGitLedger(options.repo, loaded.levers);
-  return ok({ repo: options.repo, loaded, source, prometheusUrl, now: now ?? clock(), ledger, notice });
+  const ledger = options.ledger === false ? EMPTY_LEDGER : await readGitLedger(options.repo, loaded.levers);
+  return ok({
+    repo: options.repo,
+    loaded,
+    source,
+    prometheusUrl,
+    now: now ?? clock(),
+    ledger,
+    targets: result.targets,
+    notice,
+  });
 }
 
 /** HPAs beside the levers' files (an HPA usually sits next to the workload it scales). */

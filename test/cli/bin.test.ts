@@ -17,7 +17,7 @@ describe("the governor binary", () => {
     const r = run(["validate", "--repo", "examples/infra"]);
     expect(r.stderr).toBe("");
     expect(r.stdout).toBe(
-      "examples/infra/.github/governor.yml: valid — 4 levers using 4 policies (0 of the repo's own), 1 guardrail, mode suggest\n",
+      "examples/infra/.github/governor.yml: valid — 4 levers using 4 policies (0 of the repo's own), 1 guardrail, mode suggest; every target found in its file\n",
     );
     expect(r.status).toBe(0);
   });

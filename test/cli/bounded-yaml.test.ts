@@ -4,6 +4,7 @@ import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { NOW } from "../helpers/engine.js";
 import { EXAMPLE, EXAMPLE_SIGNALS } from "../helpers/example-signals.js";
+import { git } from "../helpers/git-repo.js";
 import { HOSTILE_YAML } from "../helpers/hostile-yaml.js";
 import { writeRecording } from "../helpers/recording.js";
 import { tmpDir } from "../helpers/tmp-repo.js";
@@ -43,6 +44,7 @@ const REFUSED = Object.entries(HOSTILE_YAML).filter(([name]) => !name.includes("
 function example(): string {
   const dir = tmpDir();
   cpSync(EXAMPLE, dir, { recursive: true });
+  git(dir, "init", "-q", "-b", "main"); // plan reads its ledger from git
   return dir;
 }
 

@@ -2,6 +2,7 @@ import { cpSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { NOW } from "../helpers/engine.js";
 import { EXAMPLE, EXAMPLE_SIGNALS } from "../helpers/example-signals.js";
+import { git } from "../helpers/git-repo.js";
 import { writeRecording } from "../helpers/recording.js";
 import { runCli } from "../helpers/run-cli.js";
 import { tmpDir } from "../helpers/tmp-repo.js";
@@ -9,6 +10,7 @@ import { tmpDir } from "../helpers/tmp-repo.js";
 async function example(): Promise<{ dir: string; recording: string }> {
   const dir = tmpDir();
   cpSync(EXAMPLE, dir, { recursive: true });
+  git(dir, "init", "-q", "-b", "main"); // plan reads its ledger from git
   return { dir, recording: await writeRecording(dir, NOW, EXAMPLE_SIGNALS) };
 }
 

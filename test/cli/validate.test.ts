@@ -5,9 +5,13 @@ import { runCli } from "../helpers/run-cli.js";
 import { symlink, tmpDir, tmpRepo } from "../helpers/tmp-repo.js";
 
 const EXAMPLE = new URL("../../examples/infra", import.meta.url).pathname;
+/** The two lever files of VALID_CONFIG, with the values its levers point at. */
+const DEPLOYMENT =
+  "kind: Deployment\nmetadata: {name: checkout}\nspec:\n  template:\n    spec:\n      containers:\n        - name: server\n          resources: {requests: {cpu: 500m}}\n";
+const VALUES = "config: {database: {poolSize: 20}}\n";
 const TARGETS = {
-  "apps/checkout/deployment.yaml": "kind: Deployment\n",
-  "apps/checkout/values.yaml": "config: {}\n",
+  "apps/checkout/deployment.yaml": DEPLOYMENT,
+  "apps/checkout/values.yaml": VALUES,
 };
 
 describe("governor validate", () => {
@@ -15,7 +19,7 @@ describe("governor validate", () => {
     const r = await runCli("validate", "--repo", EXAMPLE);
     expect(r).toEqual({
       code: 0,
-      stdout: `${join(EXAMPLE, ".github/governor.yml")}: valid — 4 levers using 4 policies (0 of the repo's own), 1 guardrail, mode suggest\n`,
+      stdout: `${join(EXAMPLE, ".github/governor.yml")}: valid — 4 levers using 4 policies (0 of the repo's own), 1 guardrail, mode suggest; every target found in its file\n`,
       stderr: "",
     });
   });
@@ -80,8 +84,8 @@ describe("governor validate", () => {
   it("allows a symlink that stays inside the repository", async () => {
     const dir = tmpRepo({
       ".github/governor.yml": VALID_CONFIG,
-      "apps/checkout/deployment.yaml": "kind: Deployment\n",
-      "shared/values.yaml": "a: 1\n",
+      "apps/checkout/deployment.yaml": DEPLOYMENT,
+      "shared/values.yaml": VALUES,
     });
     symlink(dir, "apps/checkout/values.yaml", "../../shared/values.yaml");
     expect((await runCli("validate", "--repo", dir)).code).toBe(0);
@@ -194,7 +198,7 @@ describe("the public contract", () => {
     const r = await runCli("validate", "--repo", dir);
     expect(r.stderr).toBe("");
     expect(r.stdout).toMatch(
-      /valid — 2 levers using 2 policies \(1 of the repo's own\), 1 guardrail, mode suggest\n$/,
+      /valid — 2 levers using 2 policies \(1 of the repo's own\), 1 guardrail, mode suggest; every target found in its file\n$/,
     );
     expect(r.code).toBe(0);
   });

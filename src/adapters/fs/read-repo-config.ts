@@ -1,10 +1,19 @@
 import { join } from "node:path";
 import type { LeverTargetRef } from "../../core/config/check-levers.js";
+import { checkTargetsResolve, type TargetFile } from "../../core/config/check-targets.js";
 import { CONFIG_PATH, REPO_POLICY_DIR, type RepoConfigInput } from "../../core/config/load-repo-config.js";
 import type { Diagnostic } from "../../core/diagnostics.js";
+import { parseLeverFile } from "../../core/levers/parsed-file.js";
 import { err, ok, type Result } from "../../core/result.js";
 import type { SourceFile } from "../../core/yaml/load.js";
-import { isDirectory, listYamlFiles, packageRoot, readConfigFile, readRepoFile } from "./repo-files.js";
+import {
+  decodeText,
+  isDirectory,
+  listYamlFiles,
+  packageRoot,
+  readConfigFile,
+  readRepoFile,
+} from "./repo-files.js";
 
 /** Everything `loadRepoConfig` needs from a checkout, or the one reason it cannot be had. */
 export async function readRepoConfigInput(repoDir: string): Promise<Result<RepoConfigInput, string>> {
@@ -56,22 +65,45 @@ export async function checkTargetsOnDisk(
   repoDir: string,
   targets: readonly LeverTargetRef[],
 ): Promise<Diagnostic[]> {
-  const out: Diagnostic[] = [];
-  const seen = new Map<string, string | undefined>();
+  return (await readTargets(repoDir, targets)).problems;
+}
+
+/** The lever files that pass `checkTargetsOnDisk`, each read once, and the problems of the others. */
+async function readTargets(repoDir: string, targets: readonly LeverTargetRef[]) {
+  const problems: Diagnostic[] = [];
+  const files = new Map<string, Result<SourceFile, string>>();
   for (const t of targets) {
-    if (!seen.has(t.file)) {
+    if (!files.has(t.file)) {
       const file = await readRepoFile(repoDir, t.file);
-      seen.set(t.file, file.ok ? undefined : file.error.message);
+      files.set(t.file, file.ok ? file : err(file.error.message));
     }
-    const problem = seen.get(t.file);
-    if (problem !== undefined) {
-      out.push({
+    const file = files.get(t.file);
+    if (file && !file.ok) {
+      problems.push({
         file: t.source.file,
         line: t.source.line,
         col: t.source.col,
-        message: `${t.source.field}: ${problem}`,
+        message: `${t.source.field}: ${file.error}`,
       });
     }
   }
-  return out;
+  return { problems, files };
+}
+
+/**
+ * Every problem of the levers' targets in the checkout: each file as `checkTargetsOnDisk` checks
+ * it, then each target resolved in its file (read once, parsed once) by `checkTargetsResolve`.
+ */
+export async function checkTargetsInCheckout(
+  repoDir: string,
+  targets: readonly LeverTargetRef[],
+): Promise<Diagnostic[]> {
+  const { problems, files } = await readTargets(repoDir, targets);
+  const parsed = new Map<string, TargetFile>();
+  for (const [path, file] of files) {
+    if (!file.ok) continue; // reported above
+    const text = decodeText(file.value);
+    parsed.set(path, text.ok ? parseLeverFile(text.value, path) : { ok: false, error: text.error });
+  }
+  return [...problems, ...checkTargetsResolve(targets, parsed)];
 }

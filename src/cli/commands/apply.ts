@@ -12,6 +12,7 @@ import { type LocalContext, localPlan } from "../../reconcile/local.js";
 import type { Io } from "../io.js";
 import { type Env, openLocal } from "../local-context.js";
 import { planJson, renderPlanText } from "../render/decisions.js";
+import { reportUnresolved } from "../unresolved.js";
 import type { PlanOptions } from "./plan.js";
 
 export interface ApplyOptions extends PlanOptions {
@@ -116,7 +117,8 @@ export async function applyCommand(
     io.stdout(
       `${renderPlanText(decisions, ctx.value.loaded.config.watch.window)}\n${done.length > 0 ? done.join("\n") : "nothing to apply"}\n`,
     );
-  return result.unreachable ? 2 : 0;
+  const unresolved = reportUnresolved(ctx.value, result, io);
+  return unresolved > 0 ? 1 : result.unreachable ? 2 : 0;
 }
 
 /**

@@ -2,10 +2,11 @@ import { localPlan } from "../../reconcile/local.js";
 import type { Io } from "../io.js";
 import { type Env, type LocalCommandOptions, openLocal } from "../local-context.js";
 import { planJson, renderPlanText } from "../render/decisions.js";
+import { reportUnresolved } from "../unresolved.js";
 
 export type PlanOptions = LocalCommandOptions;
 
-/** `governor plan`: a decision for every lever, with the diff and PR body of each proposal. Exit 2 when Prometheus is unreachable. */
+/** `governor plan`: a decision for every lever, with the diff and PR body of each proposal. Exit 1 when a lever's target cannot resolve (a config error), 2 when Prometheus is unreachable. */
 export async function planCommand(
   options: PlanOptions,
   io: Io,
@@ -17,9 +18,11 @@ export async function planCommand(
   const result = await localPlan(ctx.value);
   if (options.json) io.stdout(`${JSON.stringify(planJson(result.decisions), null, 2)}\n`);
   else io.stdout(renderPlanText(result.decisions, ctx.value.loaded.config.watch.window));
+  // A lever that cannot resolve is a config error, and says so: exit 1, never a silent 0.
+  const unresolved = reportUnresolved(ctx.value, result, io);
   if (result.unreachable) {
     io.stderr("Prometheus could not be reached: every lever that needed it is blocked (exit 2)\n");
-    return 2;
+    return unresolved > 0 ? 1 : 2;
   }
-  return 0;
+  return unresolved > 0 ? 1 : 0;
 }

@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { checkTargetsOnDisk, readRepoConfigInput } from "../../adapters/fs/read-repo-config.js";
+import { checkTargetsInCheckout, readRepoConfigInput } from "../../adapters/fs/read-repo-config.js";
 import { CONFIG_PATH, loadRepoConfig } from "../../core/config/load-repo-config.js";
 import { type Diagnostic, formatDiagnostic, sortDiagnostics } from "../../core/diagnostics.js";
 import type { Io } from "../io.js";
@@ -8,7 +8,10 @@ export interface ValidateOptions {
   readonly repo: string;
 }
 
-/** `governor validate`: every problem at once as FILE:LINE:COL, exit 1; or a one-line summary, exit 0. */
+/**
+ * `governor validate`: every problem at once as FILE:LINE:COL, exit 1 — the config, the policies,
+ * and each lever's target resolved in the checkout; or a one-line summary, exit 0.
+ */
 export async function validate(options: ValidateOptions, io: Io): Promise<number> {
   const input = await readRepoConfigInput(options.repo);
   if (!input.ok) {
@@ -16,7 +19,9 @@ export async function validate(options: ValidateOptions, io: Io): Promise<number
     return 1;
   }
   const result = loadRepoConfig(input.value);
-  const onDisk = await checkTargetsOnDisk(options.repo, result.targets);
+  // Every lever's target is resolved in its file, as plan and set will: a lever that cannot be
+  // found there is a problem of the config, not a decision to be blocked on every run.
+  const onDisk = await checkTargetsInCheckout(options.repo, result.targets);
   const builtin = new Set(input.value.builtinPolicies.map((f) => f.path));
   const shown = (d: Diagnostic): Diagnostic => ({
     ...d,
@@ -36,7 +41,8 @@ export async function validate(options: ValidateOptions, io: Io): Promise<number
   const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
   io.stdout(
     `${join(options.repo, CONFIG_PATH)}: valid — ${plural(levers.length, "lever")} using ${plural(used.size, "policy").replace("policys", "policies")}` +
-      ` (${repoOwn} of the repo's own), ${plural(config.guardrails.length, "guardrail")}, mode ${config.mode}\n`,
+      ` (${repoOwn} of the repo's own), ${plural(config.guardrails.length, "guardrail")}, mode ${config.mode};` +
+      ` every target found in its file\n`,
   );
   return 0;
 }

@@ -1,10 +1,17 @@
 import type { Diagnostic } from "../diagnostics.js";
+import type { TargetField } from "../levers/errors.js";
 import { suggestion } from "../text/suggest.js";
-import { compareValues, fieldValueType, type LeverValue, parseValue } from "../values/value.js";
+import {
+  compareValues,
+  type EditableType,
+  fieldValueType,
+  type LeverValue,
+  parseValue,
+} from "../values/value.js";
 import type { LoadedYaml } from "../yaml/load.js";
 import { type PathSegment, type Position, positionOf, positionOfKey } from "../yaml/locate.js";
 import { type Policy, type Strategy, strategySchema } from "./policy-schema.js";
-import type { Lever, RepoGuardrail } from "./repo-schema.js";
+import type { Lever, LeverTarget, RepoGuardrail } from "./repo-schema.js";
 import { checkTargetPath } from "./target-path.js";
 import { formatPath } from "./zod-issues.js";
 
@@ -19,6 +26,19 @@ export interface LeverTargetRef {
     readonly col: number;
     readonly field: string;
   };
+  /** The lever's target, to be resolved in the file once it is read (`checkTargetsResolve`). */
+  readonly target: LeverTarget;
+  /** The type the lever's policy tunes, when the lever passed every other check. */
+  readonly valueType?: EditableType;
+  /** Where each key of the target is written in the config, for a problem with that key. */
+  readonly at: Readonly<Partial<Record<TargetField | "target", TargetPosition>>>;
+}
+
+export interface TargetPosition {
+  readonly line: number;
+  readonly col: number;
+  /** `levers[2].target.container`. */
+  readonly field: string;
 }
 
 export interface ResolvedLever extends Lever {
@@ -67,18 +87,30 @@ export function checkLevers(
 
     const file = checkTargetPath(lever.target.file);
     if (!file.ok) at([...base, "target", "file"], file.error);
-    else {
-      const p = positionOf(loaded, [...base, "target", "file"]);
-      const field = formatPath([...base, "target", "file"]);
+    const targetRef = (valueType?: EditableType) => {
+      if (!file.ok) return;
+      const positions = targetPositions(loaded, base, lever.target);
+      const { file: source } = positions;
       targets.push({
         leverId: lever.id,
         file: file.value,
-        source: { file: loaded.path, line: p.line, col: p.col, field },
+        source: {
+          file: loaded.path,
+          line: source?.line ?? 1,
+          col: source?.col ?? 1,
+          field: source?.field ?? "",
+        },
+        target: lever.target,
+        ...(valueType !== undefined ? { valueType } : {}),
+        at: positions,
       });
-    }
+    };
 
     const policy = policies.get(lever.policy);
-    if (!policy) continue; // reported by checkLeverReferences
+    if (!policy) {
+      targetRef(); // the policy is reported by checkLeverReferences; the target is still checked
+      continue;
+    }
 
     const type = policy.valueType;
     const fieldPath: PathSegment[] = [...base, "target", lever.target.field !== undefined ? "field" : "path"];
@@ -118,9 +150,11 @@ export function checkLevers(
         positionOf(loaded, [...base, "id"]),
       );
     }
-    if (diagnostics.length === before && !duplicates.has(lever.id) && min && max && strategy) {
+    const passed = diagnostics.length === before && !duplicates.has(lever.id) && min && max && strategy;
+    if (passed)
       levers.push({ ...lever, policyDef: policy, strategy, min, max, ...(stepValue ? { stepValue } : {}) });
-    }
+    // The value's type is checked in the file only for a lever whose type is settled.
+    targetRef(passed ? policy.valueType : undefined);
   }
 
   const names = new Set<string>();
@@ -229,5 +263,36 @@ export function checkLeverReferences(
       );
     }
   });
+  return out;
+}
+
+const TARGET_FIELDS: readonly TargetField[] = [
+  "file",
+  "kind",
+  "name",
+  "namespace",
+  "container",
+  "field",
+  "path",
+  "document",
+];
+
+/** Where `target:` and each of its keys are written, for problems the file shows later. */
+function targetPositions(
+  loaded: LoadedYaml,
+  base: PathSegment[],
+  target: LeverTarget,
+): Partial<Record<TargetField | "target", TargetPosition>> {
+  const out: Partial<Record<TargetField | "target", TargetPosition>> = {};
+  const place = (path: PathSegment[]): TargetPosition => {
+    const p = positionOf(loaded, path, "key");
+    return { line: p.line, col: p.col, field: formatPath(path) };
+  };
+  out.target = place([...base, "target"]);
+  for (const key of TARGET_FIELDS) {
+    if (target[key] === undefined) continue;
+    const p = positionOf(loaded, [...base, "target", key]);
+    out[key] = { line: p.line, col: p.col, field: formatPath([...base, "target", key]) };
+  }
   return out;
 }

@@ -10,10 +10,24 @@ export type LeverErrorKind =
   | "limit"
   | "unsupported";
 
+/** The key of a lever's `target` a resolution error is about, so validate can point at it. */
+export type TargetField =
+  | "file"
+  | "kind"
+  | "name"
+  | "namespace"
+  | "container"
+  | "field"
+  | "path"
+  | "document";
+
 export interface LeverError {
   readonly kind: LeverErrorKind;
   /** Names the file, the target and what was found instead. */
   readonly message: string;
+  /** Which of the target's keys is at fault, when resolution can tell. */
+  readonly field?: TargetField;
 }
 
-export const leverError = (kind: LeverErrorKind, message: string): LeverError => ({ kind, message });
+export const leverError = (kind: LeverErrorKind, message: string, field?: TargetField): LeverError =>
+  field === undefined ? { kind, message } : { kind, message, field };

@@ -2,6 +2,7 @@ import { type Document, isMap, isScalar, isSeq, type Node } from "yaml";
 import type { LeverTarget } from "../config/repo-schema.js";
 import { err, ok, type Result } from "../result.js";
 import { didYouMean } from "../text/suggest.js";
+import { keyHint, nearestPath, nearResource } from "./alternatives.js";
 import { type LeverError, leverError } from "./errors.js";
 import { type FieldSegment, formatFieldPath, parseFieldPath } from "./field-path.js";
 import { keysOf, walk } from "./yaml-walk.js";
@@ -14,6 +15,10 @@ export interface LeverLocation {
   readonly description: string;
   /** Index in `path` from which missing keys may be created (well-known fields only). */
   readonly creatableFrom?: number;
+  /** Index in `path` where the lever's own field (or path) starts: what "did you mean" compares. */
+  readonly fieldFrom?: number;
+  /** Fields Governor could add here, also offered as "did you mean". */
+  readonly knownFields?: readonly string[];
 }
 
 const POD_SPEC: Record<string, readonly string[]> = {
@@ -30,6 +35,10 @@ const POD_SPEC: Record<string, readonly string[]> = {
 /** Fields Governor may add when they are missing: the "no resources block yet" case. */
 const CREATABLE_CONTAINER_FIELD = /^resources\.(requests|limits)\.(cpu|memory|ephemeral-storage)$/;
 const CREATABLE_SPEC_FIELD = /^(replicas|minReplicas)$/;
+const KNOWN_CONTAINER_FIELDS = ["requests", "limits"].flatMap((k) =>
+  ["cpu", "memory"].map((r) => `resources.${k}.${r}`),
+);
+const KNOWN_SPEC_FIELDS = ["replicas", "minReplicas", "maxReplicas"];
 
 type Docs = readonly Document.Parsed[];
 
@@ -40,7 +49,9 @@ export function resolveTarget(
 ): Result<LeverLocation, LeverError> {
   if (target.path !== undefined) return resolvePath(docs, target.path, target.document, file);
   if (target.kind === undefined || target.name === undefined || target.field === undefined) {
-    return err(leverError("invalid-target", `${file}: a target needs kind, name and field (or path)`));
+    return err(
+      leverError("invalid-target", `${file}: a target needs kind, name and field (or path)`, "kind"),
+    );
   }
   return resolveKubernetes(
     docs,
@@ -56,13 +67,15 @@ function resolvePath(
   file: string,
 ): Result<LeverLocation, LeverError> {
   const segments = parseFieldPath(path);
-  if (!segments.ok) return err(leverError("invalid-target", `${file}: target.path ${segments.error}`));
+  if (!segments.ok)
+    return err(leverError("invalid-target", `${file}: target.path ${segments.error}`, "path"));
   const nonEmpty = docs.map((d, i) => [d, i] as const).filter(([d]) => d.contents !== null);
   if (document === undefined && nonEmpty.length > 1) {
     return err(
       leverError(
         "ambiguous",
         `${file} holds ${nonEmpty.length} YAML documents: set target.document (0-based) to say which one holds ${path}`,
+        "path",
       ),
     );
   }
@@ -72,11 +85,12 @@ function resolvePath(
       leverError(
         "not-found",
         `${file} has ${docs.length} document${docs.length === 1 ? "" : "s"}; target.document ${docIndex} does not exist`,
+        "document",
       ),
     );
   }
   const where = document === undefined ? "" : ` (document ${docIndex})`;
-  return ok({ docIndex, path: segments.value, description: `path ${path}${where}` });
+  return ok({ docIndex, path: segments.value, description: `path ${path}${where}`, fieldFrom: 0 });
 }
 
 interface KubernetesTarget {
@@ -109,10 +123,12 @@ function resolveKubernetes(docs: Docs, t: KubernetesTarget, file: string): Resul
     const present = resources
       .filter((r) => r.kind !== undefined)
       .map((r) => `${r.kind}/${r.name ?? "?"}${r.namespace ? ` (${r.namespace})` : ""}`);
+    const near = nearResource(resources, t);
     return err(
       leverError(
         "not-found",
-        `${file}: no ${wanted}; the file has ${present.length > 0 ? present.join(", ") : "no Kubernetes resources"}`,
+        `${file}: no ${wanted}; the file has ${present.length > 0 ? present.join(", ") : "no Kubernetes resources"}${near.hint}`,
+        near.field,
       ),
     );
   }
@@ -122,13 +138,14 @@ function resolveKubernetes(docs: Docs, t: KubernetesTarget, file: string): Resul
       leverError(
         "ambiguous",
         `${file}: ${matches.length} resources match ${wanted} (namespaces: ${namespaces}); set target.namespace`,
+        t.namespace === undefined ? "name" : "namespace",
       ),
     );
   }
   const match = matches[0] as (typeof matches)[number];
   const fieldSegments = parseFieldPath(t.field);
   if (!fieldSegments.ok)
-    return err(leverError("invalid-target", `${file}: target.field ${fieldSegments.error}`));
+    return err(leverError("invalid-target", `${file}: target.field ${fieldSegments.error}`, "field"));
   const resource = `${t.kind} ${t.name}`;
 
   if (t.container !== undefined) {
@@ -138,6 +155,7 @@ function resolveKubernetes(docs: Docs, t: KubernetesTarget, file: string): Resul
         leverError(
           "unsupported",
           `${file}: a ${t.kind} has no containers; drop target.container and give a field relative to its spec`,
+          "container",
         ),
       );
     const containers = findContainer(match.doc.contents as Node, podSpec, t.container);
@@ -146,6 +164,7 @@ function resolveKubernetes(docs: Docs, t: KubernetesTarget, file: string): Resul
         leverError(
           "not-found",
           `${file}: ${resource} has no container "${t.container}"; it has ${containers.error}`,
+          "container",
         ),
       );
     const base = [...podSpec, containers.value.list, containers.value.index];
@@ -156,6 +175,8 @@ function resolveKubernetes(docs: Docs, t: KubernetesTarget, file: string): Resul
       path: [...base, ...fieldSegments.value],
       description,
       ...(CREATABLE_CONTAINER_FIELD.test(t.field) ? { creatableFrom: base.length } : {}),
+      fieldFrom: base.length,
+      knownFields: KNOWN_CONTAINER_FIELDS,
     });
   }
   const description = `${resource}, field ${t.field}`;
@@ -167,6 +188,8 @@ function resolveKubernetes(docs: Docs, t: KubernetesTarget, file: string): Resul
     path: ["spec", ...fieldSegments.value],
     description,
     ...(CREATABLE_SPEC_FIELD.test(t.field) ? { creatableFrom: 1 } : {}),
+    fieldFrom: 1,
+    knownFields: KNOWN_SPEC_FIELDS,
   });
 }
 
@@ -211,6 +234,7 @@ function resolveEnv(
             leverError(
               "unsupported",
               `${file}: ${description}: the variable takes its value from valueFrom (a ConfigMap or Secret); point the lever at that instead`,
+              "field",
             ),
           );
         }
@@ -223,6 +247,7 @@ function resolveEnv(
     leverError(
       "not-found",
       `${file}: ${description}: no env variable ${envName}; the container has ${names.length > 0 ? names.join(", ") : "no env variables"}${didYouMean(envName, names)}`,
+      "field",
     ),
   );
 }
@@ -256,6 +281,7 @@ function resolveHpaMetric(
     leverError(
       "not-found",
       `${file}: ${description}: no Resource metric for ${resource}; the HPA's metrics are ${found.length > 0 ? found.join(", ") : "not set"}`,
+      "field",
     ),
   );
 }
@@ -269,11 +295,23 @@ export function describeMissing(root: Node, location: LeverLocation, depth: numb
   const what = typeof missing === "number" ? `no item [${missing}]` : `no key "${String(missing)}"`;
   const has =
     keys.length > 0
-      ? `; it has: ${keys.join(", ")}${typeof missing === "string" ? didYouMean(missing, keys) : ""}`
+      ? `; it has: ${keys.join(", ")}${typeof missing === "string" ? keyHint(missing, keys) || pathHint(root, location) : ""}`
       : isSeq(reached)
         ? `; the list has ${reached.items.length} items`
         : isScalar(reached)
-          ? ` (it holds a value, not a mapping)`
-          : "";
+          ? ` (it holds a value, not a mapping)${pathHint(root, location)}`
+          : pathHint(root, location);
   return `${file}: ${location.description}: ${at} has ${what}${has}`;
+}
+
+/** " (did you mean resources.requests.cpu?)" for the lever's whole field, when one is near. */
+function pathHint(root: Node, location: LeverLocation): string {
+  const from = location.fieldFrom;
+  if (from === undefined) return "";
+  return nearestPath(
+    root,
+    location.path.slice(0, from),
+    location.path.slice(from),
+    location.knownFields ?? [],
+  );
 }
