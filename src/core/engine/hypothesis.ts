@@ -13,12 +13,37 @@ export function scoped(lever: ResolvedLever, query: string, scope = true): strin
   return q?.ok ? q.value : query;
 }
 
-const EXPECT_TEXT = {
-  below: "stays below",
-  above: "stays above",
-  decrease: "decreases by at least",
-  increase: "increases by at least",
-} as const;
+const n3 = (x: number) => String(Number(x.toPrecision(3)));
+
+/**
+ * What is expected to change, in words. A bound the signal already keeps is not an expectation
+ * ("throttling stays below 0.05" while it is 0): the change may move it towards the bound, and the
+ * statement says so; a bound it does not keep yet is what the change should reach.
+ */
+export function expectation(
+  signal: string,
+  expect: "below" | "above" | "decrease" | "increase",
+  value: number,
+  baseline: number | undefined,
+): string {
+  const now = baseline === undefined ? "" : ` from ${n3(baseline)}`;
+  switch (expect) {
+    case "below":
+      if (baseline === undefined) return `${signal} is below ${n3(value)}`;
+      return baseline < value
+        ? `${signal} may rise${now} but stays below ${n3(value)}`
+        : `${signal} falls${now} to below ${n3(value)}`;
+    case "above":
+      if (baseline === undefined) return `${signal} is above ${n3(value)}`;
+      return baseline > value
+        ? `${signal} may fall${now} but stays above ${n3(value)}`
+        : `${signal} rises${now} to above ${n3(value)}`;
+    case "decrease":
+      return `${signal} falls by at least ${Math.round(value * 100)}%${now}`;
+    case "increase":
+      return `${signal} rises by at least ${Math.round(value * 100)}%${now}`;
+  }
+}
 
 /** What the change should do, registered before it is made. */
 export function registerHypothesis(
@@ -32,18 +57,15 @@ export function registerHypothesis(
     data?.status === "ok"
       ? mean(data.samples.slice(-Math.max(1, Math.ceil(data.samples.length / 10))).map((s) => s.v))
       : undefined;
-  const amount =
-    h.expect === "decrease" || h.expect === "increase" ? `${Math.round(h.value * 100)}%` : String(h.value);
-  const from =
-    baseline !== undefined && Number.isFinite(baseline) ? ` (now ${Number(baseline.toPrecision(3))})` : "";
+  const known = baseline !== undefined && Number.isFinite(baseline) ? baseline : undefined;
   return {
     signal: h.signal,
     query: scoped(lever, lever.policyDef.signals[h.signal] ?? ""),
     expect: h.expect,
     value: h.value,
     window,
-    ...(baseline !== undefined && Number.isFinite(baseline) ? { baseline } : {}),
-    statement: `${h.signal}${from} ${EXPECT_TEXT[h.expect]} ${amount} within ${window} of the change being applied`,
+    ...(known !== undefined ? { baseline: known } : {}),
+    statement: `${expectation(h.signal, h.expect, h.value, known)} within ${window} of the change being applied`,
   };
 }
 
