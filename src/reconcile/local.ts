@@ -13,6 +13,7 @@ import type { Ledger } from "../core/engine/ledger.js";
 import { type PlanInput, plan } from "../core/engine/plan.js";
 import { parseLeverFile } from "../core/levers/parsed-file.js";
 import { err, ok, type Result } from "../core/result.js";
+import { linkBases, publicLinksFromEnv } from "../core/signals/links.js";
 import type { SignalRequest } from "../core/signals/requests.js";
 import { signalRequests } from "../core/signals/requests.js";
 import type { SignalData, SignalSource } from "../core/signals/source.js";
@@ -34,8 +35,10 @@ export interface LocalContext {
   readonly repo: string;
   readonly loaded: LoadedRepoConfig;
   readonly source: SignalSource;
-  /** Where evidence links point (without credentials). */
+  /** Where evidence links point: PROMETHEUS_PUBLIC_URL, never the address queried. */
   readonly prometheusUrl?: string | undefined;
+  /** GRAFANA_URL, before the repository's grafana.url. */
+  readonly grafanaUrl?: string | undefined;
   readonly now: number;
   readonly ledger: Ledger;
   /** For stderr, once: the repository's prometheus.url is asked, without credentials. */
@@ -60,7 +63,9 @@ export async function prepareLocal(
   }
   const loaded = result.loaded;
   let source: SignalSource;
-  let prometheusUrl: string | undefined;
+  const links = publicLinksFromEnv(env);
+  if (!links.ok) return fail(links.error);
+  const prometheusUrl = links.value.prometheus;
   let now = options.now;
   let notice: string | undefined;
   if (options.signals !== undefined) {
@@ -69,18 +74,25 @@ export async function prepareLocal(
     const recording = await loadRecording(options.signals);
     if (!recording.ok) return fail(recording.error);
     source = new RecordedSignalSource(recording.value);
-    prometheusUrl = recording.value.prometheus;
     now ??= Date.parse(recording.value.now); // a replay evaluates at the recording's time by default
   } else {
     // The operator's URL, with credentials, always wins over the one the repository names.
     const chosen = chooseEndpoint(env, options.prometheus, loaded.config.prometheus?.url);
     if (!chosen.ok) return fail(chosen.error);
     source = new PrometheusSignalSource(chosen.value.endpoint);
-    prometheusUrl = chosen.value.endpoint.url;
     notice = chosen.value.notice;
   }
   const ledger = await readGitLedger(options.repo, loaded.levers);
-  return ok({ repo: options.repo, loaded, source, prometheusUrl, now: now ?? clock(), ledger, notice });
+  return ok({
+    repo: options.repo,
+    loaded,
+    source,
+    prometheusUrl,
+    grafanaUrl: links.value.grafana,
+    now: now ?? clock(),
+    ledger,
+    notice,
+  });
 }
 
 /** HPAs beside the levers' files (an HPA usually sits next to the workload it scales). */
@@ -133,7 +145,7 @@ export async function localPlan(ctx: LocalContext): Promise<LocalPlan> {
     ledger: ctx.ledger,
     hpas: await nearbyHpas(ctx.repo, [...files.keys()]),
     now,
-    links: { prometheus: ctx.prometheusUrl, grafana: loaded.config.grafana },
+    links: linkBases({ prometheus: ctx.prometheusUrl, grafana: ctx.grafanaUrl }, loaded.config.grafana),
   };
   return { decisions: plan(input), input, unreachable };
 }
