@@ -55,9 +55,10 @@ export function totalReserved(d: Decision): string {
 export const limitingChecks = (d: Decision): Check[] => d.checks.filter((c) => c.ok && c.limited === true);
 
 /** How a limiting check cut the value: "capped at −50% of 2 = 1 by maxStep". */
-function cutText(c: Check): string {
-  const capped = /capped at .*$/.exec(c.detail)?.[0];
-  if (capped) return `${capped} by ${c.name}`;
+function cutText(d: Decision, c: Check): string {
+  // The values as the PR writes them (the check's text is canonical: 2 for 2000m).
+  const capped = /capped at ([+−]\d+%)/.exec(c.detail)?.[1];
+  if (capped) return `capped at ${capped} of ${d.from ?? "?"} = ${d.to ?? "?"} by ${c.name}`;
   const bound = /\(bounds (.*)\)/.exec(c.detail)?.[1];
   return `limited to the bound of ${bound ?? "the lever's bounds"}, to ${/, (\S+) proposed/.exec(c.detail)?.[1] ?? "?"}`;
 }
@@ -67,7 +68,7 @@ export function whyLine(d: Decision): string {
   const reason = d.why ?? d.rationale ?? d.reason;
   // The rationale's first clause is the observation the plain reason already gives; the rest sizes the value.
   const sizing = d.why !== undefined && d.rationale ? d.rationale.split("; ").slice(1).join("; ") : "";
-  const cuts = limitingChecks(d).map(cutText);
+  const cuts = limitingChecks(d).map((c) => cutText(d, c));
   const sized = sizing ? ` (${sizing})` : "";
   const how =
     cuts.length > 0
