@@ -129,6 +129,26 @@ describe.skipIf(!available)("local mode end to end: real Prometheus, real git", 
     return { code, ...out };
   };
 
+  it("plan: evidence links use PROMETHEUS_PUBLIC_URL and GRAFANA_URL, not the address queried", async () => {
+    const dir = gitRepo();
+    const { out, io } = captureIo();
+    const env = {
+      PROMETHEUS_PUBLIC_URL: "https://prom.example.com",
+      GRAFANA_URL: "https://grafana.example.com",
+    };
+    const code = await planCommand(
+      { repo: dir, prometheus: prom.url, now: iso(BASE + 3 * HOUR), json: true } as never,
+      io,
+      env,
+      () => 0,
+    );
+    expect(code).toBe(0);
+    const [d] = JSON.parse(out.stdout).decisions;
+    expect(d.evidence[0].link).toMatch(/^https:\/\/prom\.example\.com\/graph\?g0\.expr=/);
+    expect(d.evidence[0].grafana).toMatch(/^https:\/\/grafana\.example\.com\/explore\?/);
+    expect(out.stdout).not.toContain(`${prom.url}/graph`);
+  });
+
   it("plan: a proposal with the scoped evidence, limited to maxStep", async () => {
     const dir = gitRepo();
     const r = await run(planCommand, { repo: dir, now: iso(BASE + 3 * HOUR), json: true });
@@ -140,7 +160,7 @@ describe.skipIf(!available)("local mode end to end: real Prometheus, real git", 
       query: 'max(rate(governor_test_cpu_seconds_total{namespace="shop", pod="checkout-1"}[5m]))',
     });
     // The address queried is not one a reviewer opens: without PROMETHEUS_PUBLIC_URL, no link.
-    expect(d.evidence[0].link).toBeUndefined();
+    expect(d.evidence[0].link).toBeNull();
     expect(d.diff).toContain(
       "-              cpu: 300m   # the original value\n+              cpu: 450m   # the original value\n",
     );
