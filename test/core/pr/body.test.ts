@@ -82,6 +82,19 @@ describe("the tuning PR body: the first screen", () => {
     );
   });
 
+  it("a 50% CPU cut is high risk and asks a person, whatever the policy declares", () => {
+    const d = decide({
+      files: { "d.yaml": deployment("2") },
+      signals: { usage: () => 0.3, throttling: () => 0 },
+    });
+    expect(d).toMatchObject({ to: "1", risk: "high", riskReason: "a 50% CPU cut", approval: "required" });
+    const top = firstScreen(renderPrBody(d, "30m"));
+    expect(top).toContain(
+      "| `cpu` | `2` → `1` | −50% | 3 (spec.replicas) | −3 cores across 3 replicas | **high**: a 50% CPU cut |",
+    );
+    expect(renderPrBody(d, "30m")).toContain("_Risk high: a person reviews and merges this._");
+  });
+
   it("without replicas in the manifest, says so rather than guessing a total", () => {
     const d = decide({ files: { "d.yaml": deployment("500m").replace("  replicas: 3\n", "") } });
     expect(totalReserved(d)).toBe("+0.19 cores per replica; replicas unknown");

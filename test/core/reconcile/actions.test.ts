@@ -144,6 +144,8 @@ describe("the ledger read back from PRs", () => {
       ["d5", "applied", "fail", NOW - 5 * HOUR + 300_000, NOW - HOUR, null],
       ["d8", "applied", "pass", NOW - 9 * HOUR + 300_000, null, null],
     ]);
+    // A re-proposal links the earlier PR: each change knows its own.
+    expect(ledger.changes.map((c) => c.ref)).toEqual(["#1", "#2", "#3", "#5", "#8"]);
   });
 
   it("leaves a PR with edited metadata to people", () => {
