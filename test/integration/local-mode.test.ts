@@ -7,6 +7,7 @@ import { applyCommand } from "../../src/cli/commands/apply.js";
 import { planCommand } from "../../src/cli/commands/plan.js";
 import { record } from "../../src/cli/commands/record.js";
 import { verifyCommand } from "../../src/cli/commands/verify.js";
+import { prepareLocal } from "../../src/reconcile/local.js";
 import { captureIo } from "../helpers/run-cli.js";
 import { tmpRepo } from "../helpers/tmp-repo.js";
 import { prometheusAvailable, type RunningPrometheus, startPrometheus } from "./prometheus-server.js";
@@ -256,6 +257,11 @@ describe.skipIf(!available)("local mode end to end: real Prometheus, real git", 
       revert: true,
     });
     expect(JSON.parse(again.stdout).verdicts[0]).toMatchObject({ reverted: true, note: "already reverted" });
+    // A re-proposal can name the reverted change: the ledger knows the commit that made it.
+    const ctx = await prepareLocal({ repo: dir, prometheus: prom.url } as never, {}, () => BASE + 6 * HOUR);
+    const [c] = ctx.ok ? ctx.value.ledger.changes : [];
+    expect(c).toMatchObject({ from: "300m", to: "450m", ref: expect.stringMatching(/^[0-9a-f]{12}$/) });
+    expect(c?.revertedAt).toBeDefined();
   });
 
   it("a breach visible before the window ends is reverted at once", async () => {
