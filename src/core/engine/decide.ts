@@ -240,6 +240,7 @@ export function decide(input: DecideInput): Decision {
       lever,
       config,
       hypothesisSignal ? input.answers.get(rangeKey(hypothesisSignal)) : undefined,
+      direction,
     ),
     ...(from !== undefined ? { rollback: rollbackPlan(lever, from) } : {}),
     edit: { file: lever.target.file, before: input.file.value.text, after: written.value.text },

@@ -16,28 +16,34 @@ export function scoped(lever: ResolvedLever, query: string, scope = true): strin
 const n3 = (x: number) => String(Number(x.toPrecision(3)));
 
 /**
- * What is expected to change, in words. A bound the signal already keeps is not an expectation
- * ("throttling stays below 0.05" while it is 0): the change may move it towards the bound, and the
- * statement says so; a bound it does not keep yet is what the change should reach.
+ * What is expected to change, in words. A bound the signal already keeps is no expectation by
+ * itself ("throttling stays below 0.05" while it is 0.02): a step that takes resources away may
+ * move the signal towards the bound and must not cross it; a step that adds them should move it
+ * away. A bound not kept yet is what the change should reach.
  */
 export function expectation(
   signal: string,
   expect: "below" | "above" | "decrease" | "increase",
   value: number,
   baseline: number | undefined,
+  direction?: "up" | "down" | undefined,
 ): string {
   const now = baseline === undefined ? "" : ` from ${n3(baseline)}`;
+  const v = n3(value);
   switch (expect) {
     case "below":
-      if (baseline === undefined) return `${signal} is below ${n3(value)}`;
-      return baseline < value
-        ? `${signal} may rise${now} but stays below ${n3(value)}`
-        : `${signal} falls${now} to below ${n3(value)}`;
-    case "above":
-      if (baseline === undefined) return `${signal} is above ${n3(value)}`;
-      return baseline > value
-        ? `${signal} may fall${now} but stays above ${n3(value)}`
-        : `${signal} rises${now} to above ${n3(value)}`;
+    case "above": {
+      const [towards, away, side] =
+        expect === "below" ? ["rise", "fall", "below"] : ["fall", "rise", "above"];
+      if (baseline === undefined) return `${signal} is ${side} ${v}`;
+      const kept = expect === "below" ? baseline < value : baseline > value;
+      if (!kept) return `${signal} ${away}s${now} to ${side} ${v}`;
+      // A signal at zero cannot fall further: nothing is expected to change but the bound.
+      const floor = expect === "below" && baseline <= 0;
+      if (direction === "up" && !floor) return `${signal} should ${away}${now}, and stays ${side} ${v}`;
+      if (direction === "down") return `${signal} may ${towards}${now} but stays ${side} ${v}`;
+      return `${signal} stays ${side} ${v} (now ${n3(baseline)})`;
+    }
     case "decrease":
       return `${signal} falls by at least ${Math.round(value * 100)}%${now}`;
     case "increase":
@@ -50,6 +56,8 @@ export function registerHypothesis(
   lever: ResolvedLever,
   config: RepoConfig,
   data: SignalData | undefined,
+  /** The step's direction, when known: it says which way a signal inside its bound may move. */
+  direction?: "up" | "down" | undefined,
 ): Hypothesis {
   const h = lever.policyDef.hypothesis;
   const window = h.window ?? config.watch.window;
@@ -65,7 +73,7 @@ export function registerHypothesis(
     value: h.value,
     window,
     ...(known !== undefined ? { baseline: known } : {}),
-    statement: `${expectation(h.signal, h.expect, h.value, known)} within ${window} of the change being applied`,
+    statement: `${expectation(h.signal, h.expect, h.value, known, direction)} within ${window} of the change being applied`,
   };
 }
 

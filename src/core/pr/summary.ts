@@ -84,7 +84,8 @@ export function summaryTable(d: Decision): string {
   const change = n.change === undefined ? "new field" : signedPct(n.change);
   const samples = d.evidence.find((e) => e.series && e.series.length > 0)?.series?.length;
   const window = `${d.lookback ?? "—"}${samples !== undefined ? ` (${samples} samples)` : ""}`;
-  const replicas = d.replicas ? `${d.replicas.count} (${d.replicas.source})` : "unknown";
+  const perPod = d.toValue?.type === "cpu" || d.toValue?.type === "memory";
+  const replicas = d.replicas ? `${d.replicas.count} (${d.replicas.source})` : perPod ? "unknown" : "—";
   const risk = `**${d.risk}**${d.riskReason ? `: ${d.riskReason}` : ""}`;
   return [
     "| lever | from → to | change | replicas | total reserved | risk | evidence window |",

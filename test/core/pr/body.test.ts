@@ -93,6 +93,8 @@ describe("the tuning PR body: the first screen", () => {
       "| `cpu` | `2` → `1` | −50% | 3 (spec.replicas) | −3 cores across 3 replicas | **high**: a 50% CPU cut |",
     );
     expect(renderPrBody(d, "30m")).toContain("_Risk high: a person reviews and merges this._");
+    // A cut may push throttling towards its bound: the expectation says so, not "stays below".
+    expect(top).toContain("**Expected:** throttling may rise from 0 but stays below 0.05 within 30m");
   });
 
   it("without replicas in the manifest, says so rather than guessing a total", () => {
@@ -115,7 +117,7 @@ describe("the tuning PR body: the first screen", () => {
   it("puts the hypothesis threshold and the guardrail limit on the same signal side by side", () => {
     const body = renderPrBody(decide({}), "30m");
     expect(body).toContain(
-      "| throttling | throttling may rise from 0.01 but stays below 0.05 within 30m | cpu-throttling: max 0.1 |",
+      "| throttling | throttling should fall from 0.01, and stays below 0.05 within 30m | cpu-throttling: max 0.1 |",
     );
     expect(body).toContain("missing it does not revert. The guardrail is the limit that does");
   });
