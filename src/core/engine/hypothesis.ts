@@ -40,7 +40,7 @@ export function expectation(
       if (!kept) return `${signal} ${away}s${now} to ${side} ${v}`;
       // A signal at zero cannot fall further: nothing is expected to change but the bound.
       const floor = expect === "below" && baseline <= 0;
-      if (direction === "up" && !floor) return `${signal} should ${away}${now}, and stays ${side} ${v}`;
+      if (direction === "up" && !floor) return `${signal} should ${away}${now} and stay ${side} ${v}`;
       if (direction === "down") return `${signal} may ${towards}${now} but stays ${side} ${v}`;
       return `${signal} stays ${side} ${v} (now ${n3(baseline)})`;
     }

@@ -94,7 +94,7 @@ describe("a proposal", () => {
       value: 0.05,
       window: "30m",
       statement:
-        "throttling should fall from 0.01, and stays below 0.05 within 30m of the change being applied",
+        "throttling should fall from 0.01 and stay below 0.05 within 30m of the change being applied",
     });
     expect(d.guardrails).toEqual([
       { name: "cpu-throttling", query: expect.stringContaining('pod=~"d-.*"'), max: 0.1, source: "policy" },

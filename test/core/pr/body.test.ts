@@ -117,7 +117,7 @@ describe("the tuning PR body: the first screen", () => {
   it("puts the hypothesis threshold and the guardrail limit on the same signal side by side", () => {
     const body = renderPrBody(decide({}), "30m");
     expect(body).toContain(
-      "| throttling | throttling should fall from 0.01, and stays below 0.05 within 30m | cpu-throttling: max 0.1 |",
+      "| throttling | throttling should fall from 0.01 and stay below 0.05 within 30m | cpu-throttling: max 0.1 |",
     );
     expect(body).toContain("missing it does not revert. The guardrail is the limit that does");
   });
