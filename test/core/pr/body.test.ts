@@ -97,6 +97,21 @@ describe("the tuning PR body: the first screen", () => {
     expect(top).toContain("**Expected:** throttling may rise from 0 but stays below 0.05 within 30m");
   });
 
+  it("a value cut by the bounds says so, and the bounds check is 'limited'", () => {
+    const d = decide({
+      files: { "d.yaml": deployment("3") },
+      signals: { usage: () => 10, throttling: () => 0 },
+    });
+    expect(d).toMatchObject({ decision: "propose", to: "4" });
+    const body = renderPrBody(d, "30m");
+    expect(firstScreen(body)).toContain(
+      "Recommended 11500m (+ 15% headroom = 11.5 cores), limited to the bound of [100m, 4], to 4.",
+    );
+    expect(body).toContain(
+      "- ⚠️ limited **bounds**: limited to the bound: 11500m recommended, 4 proposed (bounds [100m, 4])",
+    );
+  });
+
   it("without replicas in the manifest, says so rather than guessing a total", () => {
     const d = decide({ files: { "d.yaml": deployment("500m").replace("  replicas: 3\n", "") } });
     expect(totalReserved(d)).toBe("+0.19 cores per replica; replicas unknown");
