@@ -7,6 +7,7 @@ import { assessRisk } from "../pr/risk.js";
 import { rangeKey } from "../signals/recording.js";
 import { type SignalRequest, signalRequests } from "../signals/requests.js";
 import type { Sample, SignalData } from "../signals/source.js";
+import { parseDuration } from "../units/duration.js";
 import { magnitude } from "../values/arith.js";
 import { compareValues, type LeverValue } from "../values/value.js";
 import { autonomy } from "./autonomy.js";
@@ -219,7 +220,16 @@ export function decide(input: DecideInput): Decision {
     policyRisk: lever.policyDef.risk,
   });
   const replicas = replicasOf(lever, input.file.value, input.hpas);
-  const earlier = earlierAttempt(input.ledger, lever.id, lever.policy, from, to);
+  const lookback = parseDuration(lever.strategy.lookback);
+  const earlier = earlierAttempt(
+    input.ledger,
+    lever.id,
+    lever.policy,
+    from,
+    to,
+    now,
+    lookback.ok ? lookback.value : 0,
+  );
   const proposal = {
     ...known,
     risk: risk.level,

@@ -73,6 +73,8 @@ export interface EarlierAttempt {
   readonly revertedAt: number;
   /** What differs now, in words; empty when nothing Governor knows of does. */
   readonly differences: readonly string[];
+  /** How much of the evidence is newer than the revert, in words. */
+  readonly evidence: string;
 }
 
 export type DecisionKind = "propose" | "no-change" | "blocked";

@@ -1,3 +1,4 @@
+import { formatDuration } from "../units/duration.js";
 import type { EarlierAttempt } from "./decision.js";
 import type { Ledger } from "./ledger.js";
 
@@ -13,6 +14,9 @@ export function earlierAttempt(
   policy: string,
   from: string | undefined,
   to: string,
+  now: number,
+  /** The evidence's window (the strategy's lookback), in ms. */
+  lookback: number,
 ): EarlierAttempt | undefined {
   const last = ledger.changes
     .filter((c) => c.lever === lever && c.to === to && c.revertedAt !== undefined)
@@ -24,6 +28,12 @@ export function earlierAttempt(
       : []),
     ...(last.policy !== "" && last.policy !== policy ? [`policy ${policy} decides, not ${last.policy}`] : []),
   ];
+  // New data is a difference too, but only a partial one until the whole window is newer than the revert.
+  const since = Math.max(0, now - last.revertedAt);
+  const evidence =
+    since >= lookback
+      ? `all ${formatDuration(lookback)} of the evidence is from after the revert`
+      : `${formatDuration(since)} of the ${formatDuration(lookback)} of evidence is from after the revert; the rest is what it was proposed on`;
   return {
     decision: last.decision,
     ...(last.ref !== undefined ? { ref: last.ref } : {}),
@@ -31,5 +41,6 @@ export function earlierAttempt(
     to: last.to,
     revertedAt: last.revertedAt,
     differences,
+    evidence,
   };
 }

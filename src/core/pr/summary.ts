@@ -102,8 +102,8 @@ export function earlierLine(d: Decision): string {
   const when = new Date(e.revertedAt).toISOString().slice(0, 16).replace("T", " ");
   const diff =
     e.differences.length > 0
-      ? `What is different now: ${e.differences.join("; ")}.`
-      : "Nothing else Governor knows of is different: the cooldown since the revert has passed and the evidence is newer. A second revert within 14 days holds the lever.";
+      ? `What is different now: ${[...e.differences, e.evidence].join("; ")}.`
+      : `What is different now: only the data — ${e.evidence}; the cooldown since the revert has passed. A second revert within 14 days holds the lever.`;
   return `> [!WARNING]\n> This value was tried before: ${code(e.from)} → ${code(e.to)}${where} was reverted on ${when} UTC. ${diff}`;
 }
 

@@ -158,7 +158,9 @@ describe("the tuning PR body: the first screen", () => {
     expect(top).toContain(
       "This value was tried before: `500m` → `690m` (#41) was reverted on 2026-11-21 10:00 UTC.",
     );
-    expect(top).toContain("A second revert within 14 days holds the lever.");
+    expect(top).toContain(
+      "What is different now: only the data — 2d of the 7d of evidence is from after the revert; the rest is what it was proposed on; the cooldown since the revert has passed. A second revert within 14 days holds the lever.",
+    );
     // Inside the cooldown since the revert, the engine refuses it.
     const early = decide({
       ledger: { changes: [{ ...reverted, revertedAt: NOW - 3_600_000 }], holds: [], resumes: [] },
