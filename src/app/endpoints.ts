@@ -1,6 +1,7 @@
 import { endpointFromEnv, type PrometheusEndpoint } from "../adapters/prometheus/endpoint.js";
 import { PrometheusSignalSource } from "../adapters/prometheus/signal-source.js";
 import { err, ok, type Result } from "../core/result.js";
+import type { PublicLinks } from "../core/signals/links.js";
 import type { Endpoint } from "../reconcile/github.js";
 
 export const DEFAULT_ENDPOINT = "default";
@@ -30,14 +31,20 @@ export function operatorEndpoints(
   return ok(out);
 }
 
-/** A fresh source (and circuit breaker) per reconcile, for the endpoint a repository named. */
+/**
+ * A fresh source (and circuit breaker) per reconcile, for the endpoint a repository named. Links
+ * point at the operator's public Prometheus (PROMETHEUS_PUBLIC_URL, for the default endpoint
+ * only), never at the address Governor queries, which a reviewer often cannot open.
+ */
 export function endpointChooser(
   endpoints: ReadonlyMap<string, PrometheusEndpoint>,
+  links: PublicLinks = {},
 ): (name: string | undefined) => Endpoint | string {
   return (name) => {
     const e = endpoints.get(name ?? DEFAULT_ENDPOINT);
     if (!e)
       return `unknown endpoint "${name}"; the operator offers: ${[...endpoints.keys()].sort().join(", ")}`;
-    return { source: new PrometheusSignalSource(e), url: e.url };
+    const url = (name ?? DEFAULT_ENDPOINT) === DEFAULT_ENDPOINT ? links.prometheus : undefined;
+    return { source: new PrometheusSignalSource(e), url, grafana: links.grafana };
   };
 }

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { z } from "zod";
 import { err, ok, type Result } from "../core/result.js";
+import { type PublicLinks, publicLinkEnv } from "../core/signals/links.js";
 import { parseDuration } from "../core/units/duration.js";
 
 /** GitHub caps a webhook payload at 25 MB: anything larger is not from GitHub. */
@@ -81,6 +82,8 @@ const schema = z.object({
     .default("info"),
   LOG_FORMAT: z.enum(["json", "pretty"], { error: "must be json or pretty" }).optional(),
   REDIS_URL: optional,
+  // PROMETHEUS_PUBLIC_URL, GRAFANA_URL: where evidence links in PRs point (a reviewer's browser opens them).
+  ...publicLinkEnv.shape,
 });
 
 export interface AppSettings {
@@ -101,6 +104,8 @@ export interface AppSettings {
   readonly logLevel: "trace" | "debug" | "info" | "warn" | "error" | "fatal";
   readonly logFormat: "json" | "pretty";
   readonly redisUrl: string | undefined;
+  /** Browser-reachable bases for evidence links; without them a PR shows the query text. */
+  readonly publicLinks: PublicLinks;
 }
 
 /** A PEM key as Probot takes it: literal `\n`s and a base64-encoded PEM are accepted too. */
@@ -158,5 +163,6 @@ export function appSettings(env: Readonly<Record<string, string | undefined>>): 
     logLevel: e.LOG_LEVEL,
     logFormat: e.LOG_FORMAT ?? (env.NODE_ENV === "production" ? "json" : "pretty"),
     redisUrl: e.REDIS_URL,
+    publicLinks: { prometheus: e.PROMETHEUS_PUBLIC_URL, grafana: e.GRAFANA_URL },
   });
 }

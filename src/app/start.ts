@@ -54,7 +54,7 @@ async function main(): Promise<void> {
   });
   await server.load(
     governorApp({
-      endpoint: endpointChooser(endpoints.value),
+      endpoint: endpointChooser(endpoints.value, s.publicLinks),
       key: s.secret,
       clock: Date.now,
       schedule: { intervalMs: s.tickIntervalMs, concurrency: s.concurrency },

@@ -29,6 +29,7 @@ import {
 } from "../core/reconcile/dashboard.js";
 import { pickDashboard } from "../core/reconcile/dashboard-issue.js";
 import type { WatchAction } from "../core/reconcile/watch-actions.js";
+import { linkBases } from "../core/signals/links.js";
 import { type SignalRequest, signalRequests } from "../core/signals/requests.js";
 import type { SignalSource } from "../core/signals/source.js";
 import { parseDuration } from "../core/units/duration.js";
@@ -42,7 +43,10 @@ type DashboardAction = { readonly type: "dashboard"; readonly lever: string };
 /** A Prometheus the operator offers: its source, and the URL evidence links point to. */
 export interface Endpoint {
   readonly source: SignalSource;
+  /** A base a reviewer's browser opens (PROMETHEUS_PUBLIC_URL), not the address queried. */
   readonly url?: string | undefined;
+  /** The operator's Grafana (GRAFANA_URL), before the repository's. */
+  readonly grafana?: string | undefined;
 }
 
 export interface ReconcileDeps {
@@ -180,7 +184,7 @@ export async function reconcileRepository(
       "text" in f && f.text.includes("HorizontalPodAutoscaler") ? extractHpas(path, f.text) : [],
     ),
     now: deps.now,
-    links: { prometheus: endpoint.url, grafana: config.grafana },
+    links: linkBases({ prometheus: endpoint.url, grafana: endpoint.grafana }, config.grafana),
   });
   // A Governor PR whose metadata was edited is left to people: its branch is not touched either.
   const humanBranches = new Set(read.needsHuman.filter((r) => r.state === "open").map((r) => r.branch));

@@ -14,6 +14,7 @@ import { EMPTY_LEDGER, type Ledger } from "../core/engine/ledger.js";
 import { type PlanInput, plan } from "../core/engine/plan.js";
 import { parseLeverFile } from "../core/levers/parsed-file.js";
 import { err, ok, type Result } from "../core/result.js";
+import { linkBases, publicLinksFromEnv } from "../core/signals/links.js";
 import type { SignalRequest } from "../core/signals/requests.js";
 import { signalRequests } from "../core/signals/requests.js";
 import type { SignalData, SignalSource } from "../core/signals/source.js";
@@ -37,8 +38,10 @@ export interface LocalContext {
   readonly repo: string;
   readonly loaded: LoadedRepoConfig;
   readonly source: SignalSource;
-  /** Where evidence links point (without credentials). */
+  /** Where evidence links point: PROMETHEUS_PUBLIC_URL, never the address queried. */
   readonly prometheusUrl?: string | undefined;
+  /** GRAFANA_URL, before the repository's grafana.url. */
+  readonly grafanaUrl?: string | undefined;
   readonly now: number;
   readonly ledger: Ledger;
   /** Each lever's target, to tell a lever that cannot resolve (a config error) from one that waits. */
@@ -65,7 +68,9 @@ export async function prepareLocal(
   }
   const loaded = result.loaded;
   let source: SignalSource;
-  let prometheusUrl: string | undefined;
+  const links = publicLinksFromEnv(env);
+  if (!links.ok) return fail(links.error);
+  const prometheusUrl = links.value.prometheus;
   let now = options.now;
   let notice: string | undefined;
   if (options.signals !== undefined) {
@@ -74,14 +79,12 @@ export async function prepareLocal(
     const recording = await loadRecording(options.signals);
     if (!recording.ok) return fail(recording.error);
     source = new RecordedSignalSource(recording.value);
-    prometheusUrl = recording.value.prometheus;
     now ??= Date.parse(recording.value.now); // a replay evaluates at the recording's time by default
   } else {
     // The operator's URL, with credentials, always wins over the one the repository names.
     const chosen = chooseEndpoint(env, options.prometheus, loaded.config.prometheus?.url);
     if (!chosen.ok) return fail(chosen.error);
     source = new PrometheusSignalSource(chosen.value.endpoint);
-    prometheusUrl = chosen.value.endpoint.url;
     notice = chosen.value.notice;
   }
   const ledger = options.ledger === false ? EMPTY_LEDGER : await readGitLedger(options.repo, loaded.levers);
@@ -90,6 +93,7 @@ export async function prepareLocal(
     loaded,
     source,
     prometheusUrl,
+    grafanaUrl: links.value.grafana,
     now: now ?? clock(),
     ledger,
     targets: result.targets,
@@ -147,7 +151,7 @@ export async function localPlan(ctx: LocalContext): Promise<LocalPlan> {
     ledger: ctx.ledger,
     hpas: await nearbyHpas(ctx.repo, [...files.keys()]),
     now,
-    links: { prometheus: ctx.prometheusUrl, grafana: loaded.config.grafana },
+    links: linkBases({ prometheus: ctx.prometheusUrl, grafana: ctx.grafanaUrl }, loaded.config.grafana),
   };
   return { decisions: plan(input), input, unreachable };
 }

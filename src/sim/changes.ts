@@ -3,6 +3,8 @@ import type { Ledger, LedgerChange } from "../core/engine/ledger.js";
 /** One proposal's life: the ledger at any time is a view of these, as the App reads its PRs. */
 export interface SimChange {
   readonly decision: string;
+  /** The PR body's file among the simulator's outputs (pr-01.md), for a re-proposal's link. */
+  readonly ref?: string | undefined;
   readonly policy: string;
   readonly from: string;
   to: string;

@@ -80,42 +80,77 @@ export function renderChart(name: string, r: SimulationResult): string {
     ([from, to]) =>
       `<rect x="${x(from).toFixed(1)}" y="${BOTTOM.y}" width="${Math.max(1, x(to) - x(from)).toFixed(1)}" height="${BOTTOM.h}" fill="#eaeef2"><title>no data from the plant's metrics</title></rect>`,
   );
-  const rowEnds = Array.from({ length: ROWS }, () => Number.NEGATIVE_INFINITY);
-  const marks = r.timeline.flatMap((e) => {
+  // Close events take a new row rather than overprint one: the chart grows to fit them all.
+  const rowEnds: number[] = [];
+  const placed = r.timeline.flatMap((e) => {
     const m = MARK[e.event];
     if (!m) return [];
     const px = x(Date.parse(e.t));
-    const at = px.toFixed(1);
     const free = rowEnds.findIndex((end) => px - end >= 12);
-    const slot = free === -1 ? rowEnds.indexOf(Math.min(...rowEnds)) : free;
+    const slot = free === -1 ? rowEnds.length : free;
     rowEnds[slot] = px;
-    const row = TOP.y - 8 - slot * 13;
-    return [
-      `<g><title>${esc(`${e.t.slice(0, 16).replace("T", " ")} ${e.event}: ${e.detail}`)}</title><line x1="${at}" x2="${at}" y1="${row + 2}" y2="${BOTTOM.y + BOTTOM.h}" stroke="${m.color}" stroke-dasharray="2,3" opacity="0.7"/><text x="${at}" y="${row}" text-anchor="middle" fill="${m.color}" font-weight="bold">${m.label}</text></g>`,
-    ];
+    return [{ e, m, px, slot }];
   });
+  const shift = Math.max(0, rowEnds.length - ROWS) * 13;
+  const marks = placed.map(({ e, m, px, slot }) => {
+    const at = px.toFixed(1);
+    const row = TOP.y - 8 - slot * 13;
+    return `<g><title>${esc(`${e.t.slice(0, 16).replace("T", " ")} ${e.event}: ${e.detail}`)}</title><line x1="${at}" x2="${at}" y1="${row + 2}" y2="${BOTTOM.y + BOTTOM.h}" stroke="${m.color}" stroke-dasharray="2,3" opacity="0.7"/><text x="${at}" y="${row}" text-anchor="middle" fill="${m.color}" font-weight="bold">${m.label}</text></g>`;
+  });
+  // A hold explains the quiet days after it: shaded until a resume, or the end.
+  const holds = r.timeline
+    .filter((e) => e.event === "hold")
+    .map((e) => {
+      const from = x(Date.parse(e.t));
+      return `<rect x="${from.toFixed(1)}" y="${TOP.y}" width="${Math.max(1, x(t1) - from).toFixed(1)}" height="${TOP.h}" fill="#6e40c9" opacity="0.06"><title>${esc(`on hold: ${e.detail}`)}</title></rect><text x="${Math.min(from + 6, W - RIGHT - 200).toFixed(1)}" y="${TOP.y + TOP.h - 8}" fill="#6e40c9">on hold from here: no new proposals</text>`;
+    });
   const legend = Object.entries(MARK)
     .map(
       ([event, m], i) =>
         `<text x="${LEFT + i * 100}" y="${H - 12}" fill="${m?.color}">${m?.label} ${event}</text>`,
     )
     .join("");
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" font-family="sans-serif" font-size="12">
-<rect width="${W}" height="${H}" fill="white"/>
+  const series = [
+    ["#1f6feb", "— lever value"],
+    ["#bf8700", "- - what it must cover (true demand)"],
+    ["#bc4c00", "— true p99 latency (lower panel)"],
+    ["#cf222e", "red band: incident (throttled, OOM-killed, queue overflowing)"],
+    ...(gaps.length > 0 ? [["#57606a", "grey band: no metrics (gap)"]] : []),
+  ];
+  // Laid out by an estimate of each text's width (7 px a character), wrapping before the edge.
+  let cx = LEFT;
+  let line_ = 0;
+  const seriesLegend = series
+    .map(([color, text]) => {
+      const width = (text ?? "").length * 7 + 24;
+      if (cx + width > W - RIGHT && cx > LEFT) {
+        cx = LEFT;
+        line_ += 1;
+      }
+      const out = `<text x="${cx}" y="${H + 8 + line_ * 16}" fill="${color}">${esc(text ?? "")}</text>`;
+      cx += width;
+      return out;
+    })
+    .join("");
+  const height = H + 24 + line_ * 16 + shift;
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${height}" font-family="sans-serif" font-size="12">
+<rect width="${W}" height="${height}" fill="white"/>
 <text x="${LEFT}" y="16" font-size="15" font-weight="bold">${esc(name)}: ${days} simulated days</text>
+<g transform="translate(0 ${shift})">
+${holds.join("\n")}
 ${axis(TOP, top, unit)}
 ${axis(BOTTOM, bottom, (v) => `${fmt(v)} s`)}
 ${incidents.join("\n")}
 ${gaps.join("\n")}
-<text x="${LEFT + 4}" y="${TOP.y + 14}" fill="#1f6feb">lever value</text><text x="${LEFT + 90}" y="${TOP.y + 14}" fill="#8b949e">what it must cover (true demand)</text>
-<text x="${LEFT + 4}" y="${BOTTOM.y + 14}" fill="#bc4c00">true p99 latency</text><text x="${LEFT + 120}" y="${BOTTOM.y + 14}" fill="#cf222e">red: incident (throttled, OOM-killed, queue overflowing)</text>${gaps.length > 0 ? `<text x="${LEFT + 470}" y="${BOTTOM.y + 14}" fill="#57606a">grey: no metrics (gap)</text>` : ""}
-<polyline fill="none" stroke="#8b949e" stroke-width="1" points="${line(r.demand, yTop)}"/>
+<polyline fill="none" stroke="#bf8700" stroke-width="1.5" stroke-dasharray="6,3" points="${line(r.demand, yTop)}"/>
 <polyline fill="none" stroke="#1f6feb" stroke-width="2.5" points="${step(r.values, yTop)}"/>
 <polyline fill="none" stroke="#bc4c00" stroke-width="1.5" points="${line(r.latency, yBottom)}"/>
 <line x1="${LEFT}" x2="${W - RIGHT}" y1="${BOTTOM.y + BOTTOM.h}" y2="${BOTTOM.y + BOTTOM.h}" stroke="#57606a"/>
 ${ticks}
 ${marks.join("\n")}
 ${legend}
+${seriesLegend}
+</g>
 </svg>
 `;
 }

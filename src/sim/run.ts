@@ -209,6 +209,7 @@ export async function simulate(
       const reviewAt = auto ? t : t + ms(s.reviewer.mergeAfter);
       const change: SimChange = {
         decision: d.id,
+        ref: `pr-${String(prBodies.length + 1).padStart(2, "0")}.md`,
         policy: lever.policy,
         from: d.from,
         to: d.to,

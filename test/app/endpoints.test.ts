@@ -14,9 +14,11 @@ describe("the operator's Prometheus endpoints", () => {
       headers: { "x-scope-orgid": "t" },
     });
     if (!e.ok) return;
-    const choose = endpointChooser(e.value);
-    expect(choose(undefined)).toMatchObject({ url: "http://prom:9090" });
-    expect(choose("eu-west")).toMatchObject({ url: "https://eu.example.com/prometheus" });
+    // Links point at the operator's public Prometheus, never at the address queried.
+    expect(endpointChooser(e.value)(undefined)).toMatchObject({ url: undefined });
+    const choose = endpointChooser(e.value, { prometheus: "https://prom.example.com" });
+    expect(choose(undefined)).toMatchObject({ url: "https://prom.example.com" });
+    expect(choose("eu-west")).toMatchObject({ url: undefined });
     expect(choose("http://169.254.169.254")).toBe(
       'unknown endpoint "http://169.254.169.254"; the operator offers: default, eu-west',
     );

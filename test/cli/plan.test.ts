@@ -46,11 +46,11 @@ describe("governor plan (CLI)", () => {
     expect(r.stdout).toContain(
       "-              cpu: 500m      # sized for the 2025 peak; revisit\n+              cpu: 750m      # sized for the 2025 peak; revisit",
     );
-    expect(r.stdout).toContain("### Hypothesis");
+    expect(r.stdout).toContain("### Expected effect and guardrails");
     expect(r.stdout).toContain(
       "### Rollback plan\n\nOn a guardrail breach Governor reverts `apps/checkout/deployment.yaml`",
     );
-    expect(r.stdout).toContain("### Safety checks");
+    expect(r.stdout).toContain("<details><summary>Safety checks: ");
   });
 
   it("refuses --signals with --prometheus, and a file that is not a recording", async () => {

@@ -7,6 +7,7 @@ import { applyCommand } from "../../src/cli/commands/apply.js";
 import { planCommand } from "../../src/cli/commands/plan.js";
 import { record } from "../../src/cli/commands/record.js";
 import { verifyCommand } from "../../src/cli/commands/verify.js";
+import { prepareLocal } from "../../src/reconcile/local.js";
 import { captureIo } from "../helpers/run-cli.js";
 import { tmpRepo } from "../helpers/tmp-repo.js";
 import { prometheusAvailable, type RunningPrometheus, startPrometheus } from "./prometheus-server.js";
@@ -129,6 +130,26 @@ describe.skipIf(!available)("local mode end to end: real Prometheus, real git", 
     return { code, ...out };
   };
 
+  it("plan: evidence links use PROMETHEUS_PUBLIC_URL and GRAFANA_URL, not the address queried", async () => {
+    const dir = gitRepo();
+    const { out, io } = captureIo();
+    const env = {
+      PROMETHEUS_PUBLIC_URL: "https://prom.example.com",
+      GRAFANA_URL: "https://grafana.example.com",
+    };
+    const code = await planCommand(
+      { repo: dir, prometheus: prom.url, now: iso(BASE + 3 * HOUR), json: true } as never,
+      io,
+      env,
+      () => 0,
+    );
+    expect(code).toBe(0);
+    const [d] = JSON.parse(out.stdout).decisions;
+    expect(d.evidence[0].link).toMatch(/^https:\/\/prom\.example\.com\/graph\?g0\.expr=/);
+    expect(d.evidence[0].grafana).toMatch(/^https:\/\/grafana\.example\.com\/explore\?/);
+    expect(out.stdout).not.toContain(`${prom.url}/graph`);
+  });
+
   it("plan: a proposal with the scoped evidence, limited to maxStep", async () => {
     const dir = gitRepo();
     const r = await run(planCommand, { repo: dir, now: iso(BASE + 3 * HOUR), json: true });
@@ -139,12 +160,13 @@ describe.skipIf(!available)("local mode end to end: real Prometheus, real git", 
       signal: "usage",
       query: 'max(rate(governor_test_cpu_seconds_total{namespace="shop", pod="checkout-1"}[5m]))',
     });
-    expect(d.evidence[0].link).toContain(`${prom.url}/graph?g0.expr=`);
+    // The address queried is not one a reviewer opens: without PROMETHEUS_PUBLIC_URL, no link.
+    expect(d.evidence[0].link).toBeNull();
     expect(d.diff).toContain(
       "-              cpu: 300m   # the original value\n+              cpu: 450m   # the original value\n",
     );
-    expect(d.checks.find((c: { name: string }) => c.name === "maxStep").detail).toBe(
-      "limited to ±50% of the current value",
+    expect(d.checks.find((c: { name: string }) => c.name === "maxStep").detail).toMatch(
+      /^limited to ±50% of the current value: \d+m recommended, capped at \+50% of 300m = 450m$/,
     );
   });
 
@@ -235,6 +257,11 @@ describe.skipIf(!available)("local mode end to end: real Prometheus, real git", 
       revert: true,
     });
     expect(JSON.parse(again.stdout).verdicts[0]).toMatchObject({ reverted: true, note: "already reverted" });
+    // A re-proposal can name the reverted change: the ledger knows the commit that made it.
+    const ctx = await prepareLocal({ repo: dir, prometheus: prom.url } as never, {}, () => BASE + 6 * HOUR);
+    const [c] = ctx.ok ? ctx.value.ledger.changes : [];
+    expect(c).toMatchObject({ from: "300m", to: "450m", ref: expect.stringMatching(/^[0-9a-f]{12}$/) });
+    expect(c?.revertedAt).toBeDefined();
   });
 
   it("a breach visible before the window ends is reverted at once", async () => {

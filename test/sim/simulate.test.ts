@@ -38,9 +38,7 @@ describe("governor simulate", () => {
     expect(readFileSync(`${out}/pool-size-queueing.svg`, "utf8")).toMatch(
       /^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"[\s\S]*<polyline[\s\S]*<\/svg>\n$/,
     );
-    expect(readFileSync(`${out}/pr-01.md`, "utf8")).toMatch(
-      /^# Tune sim: 9 → 10\n\nGovernor proposes \*\*sim\*\*/,
-    );
+    expect(readFileSync(`${out}/pr-01.md`, "utf8")).toMatch(/^# Tune sim: 9 → 10\n\n\*\*Why:\*\* /);
   }, 30_000);
 
   it("a bad --seed or --out is an error that names it, never a hang or a stack trace", async () => {

@@ -107,6 +107,7 @@ async function walk(dir: string, levers: readonly ResolvedLever[]): Promise<Walk
       const direction = a?.ok && b?.ok && compareValues(b.value, a.value) < 0 ? "down" : "up";
       changes.push({
         decision,
+        ref: m.hash.slice(0, 12),
         lever,
         policy: t.get(TRAILER.policy) ?? "",
         from,

@@ -1,14 +1,19 @@
 import type { ResolvedLever } from "../config/check-levers.js";
 import type { RepoConfig } from "../config/repo-schema.js";
 import { readIn } from "../levers/edit.js";
+import { formatLike } from "../levers/format.js";
 import { writePaired } from "../levers/limit.js";
 import type { ParsedFile } from "../levers/parsed-file.js";
+import { assessRisk } from "../pr/risk.js";
 import { rangeKey } from "../signals/recording.js";
 import { type SignalRequest, signalRequests } from "../signals/requests.js";
 import type { Sample, SignalData } from "../signals/source.js";
+import { parseDuration } from "../units/duration.js";
+import { magnitude } from "../values/arith.js";
 import { compareValues, type LeverValue } from "../values/value.js";
 import { autonomy } from "./autonomy.js";
 import type { Check, Decision } from "./decision.js";
+import { earlierAttempt } from "./earlier.js";
 import { evidenceFor, type LinkBases } from "./evidence.js";
 import {
   boundsCheck,
@@ -25,6 +30,7 @@ import type { HpaScan } from "./hpa.js";
 import { registerHypothesis, rollbackPlan, watchedGuardrails } from "./hypothesis.js";
 import { currentSince, type Ledger, type LedgerHold } from "./ledger.js";
 import { limitCheck } from "./limit-check.js";
+import { perPod, replicasOf } from "./replicas.js";
 import { recommend } from "./strategies.js";
 import { guardrailDataCheck } from "./watchable.js";
 
@@ -62,6 +68,21 @@ function strategySignals(lever: ResolvedLever): string[] {
     ...(s.type === "slo-step" ? [s.saturation.signal] : []),
     ...(s.type === "percentile" && s.oom ? [s.oom] : []),
   ];
+}
+
+/** When a merged change counts as applied, for the PR's "what happens next". */
+function describeAppliedWhen(a: RepoConfig["watch"]["appliedWhen"]): string {
+  if (a.commitStatus)
+    return `the deployer posts a successful \`${a.commitStatus.context}\` status after the merge`;
+  if (a.liveValue) return "the live value (watch.appliedWhen.liveValue) reads the new value";
+  return `${a.merged ?? "5m"} after the merge`;
+}
+
+/** |to − from| / from; Infinity from zero. */
+function relativeChange(from: LeverValue, to: LeverValue): number {
+  const a = magnitude(from);
+  const b = magnitude(to);
+  return a === 0 ? (b === 0 ? 0 : Number.POSITIVE_INFINITY) : Math.abs(b - a) / Math.abs(a);
 }
 
 /** Evaluates one lever: never throws, always returns a decision — including why nothing changes. */
@@ -149,6 +170,16 @@ export function decide(input: DecideInput): Decision {
     value = limit.value;
     if (!limit.check.ok) return noChange(`no change: ${limit.check.detail}`, rec.rationale);
   }
+  if (current && compareValues(value, rec.value) !== 0) {
+    // The deadband was judged on the recommendation; the check reports the change proposed.
+    const at = checks.findIndex((c) => c.name === "deadband");
+    const deadband = lever.strategy.type === "slo-step" ? 0 : lever.strategy.deadband;
+    const proposed = deadbandCheck(current, value, deadband);
+    const was = checks[at]?.detail.replace(/^change of (\S+) .*$/, "$1");
+    if (at >= 0) checks[at] = { ...proposed, detail: `${proposed.detail}; ${was} recommended` };
+    // A cap (bound, maxStep, limit) can shrink a change below the deadband: then it is not worth a rollout.
+    if (!proposed.ok) return noChange(`no change: ${proposed.detail} after the cap`, rec.rationale);
+  }
   const direction: "up" | "down" = current && compareValues(value, current) < 0 ? "down" : "up";
   // A policy guardrail on one of its signals is answered by that signal's query.
   const onSignals = lever.policyDef.guardrails.flatMap((g) => {
@@ -185,16 +216,50 @@ export function decide(input: DecideInput): Decision {
   const hypothesisSignal = requests.value.find(
     (r) => r.kind === "signal" && r.name === lever.policyDef.hypothesis.signal,
   );
+  const to = written.value.to;
+  const risk = assessRisk({
+    valueType: value.type === "boolean" ? "number" : value.type,
+    leverKind: perPod(lever)
+      ? "request"
+      : lever.strategy.type === "replicas" || /replicas$/i.test(lever.target.field ?? lever.target.path ?? "")
+        ? "replicas"
+        : "other",
+    direction,
+    change: current ? relativeChange(current, value) : Number.POSITIVE_INFINITY,
+    policyRisk: lever.policyDef.risk,
+  });
+  const replicas = replicasOf(lever, input.file.value, input.hpas);
+  const lookback = parseDuration(lever.strategy.lookback);
+  const earlier = earlierAttempt(
+    input.ledger,
+    lever.id,
+    lever.policy,
+    from,
+    to,
+    now,
+    lookback.ok ? lookback.value : 0,
+  );
   const proposal = {
     ...known,
-    to: written.value.to,
+    risk: risk.level,
+    riskReason: risk.reason,
+    ...(compareValues(rec.value, value) !== 0 ? { recommended: formatLike(from, rec.value) } : {}),
+    ...(replicas ? { replicas } : {}),
+    ...(earlier ? { earlier } : {}),
+    to,
     toValue: value,
     direction,
     rationale: rec.rationale,
+    ...(rec.why !== undefined ? { why: rec.why } : {}),
+    lookback: lever.strategy.lookback,
+    basis: { signal: lever.strategy.signal, sameUnit: lever.strategy.type !== "slo-step" },
+    cooldown: lever.cooldown,
+    appliedWhen: describeAppliedWhen(config.watch.appliedWhen),
     hypothesis: registerHypothesis(
       lever,
       config,
       hypothesisSignal ? input.answers.get(rangeKey(hypothesisSignal)) : undefined,
+      direction,
     ),
     ...(from !== undefined ? { rollback: rollbackPlan(lever, from) } : {}),
     edit: { file: lever.target.file, before: input.file.value.text, after: written.value.text },
@@ -217,7 +282,8 @@ export function decide(input: DecideInput): Decision {
   return {
     ...base,
     ...proposal,
-    approval: auto.approval,
+    // Earned autonomy merges only a step that is itself low risk.
+    approval: risk.level === "low" ? auto.approval : "required",
     decision: "propose",
     reason: `${from ?? "(not set)"} → ${written.value.to}${also.length > 0 ? ` (${also.join("; ")})` : ""}: ${rec.rationale}`,
     checks,

@@ -3,6 +3,11 @@ import type { LeverValue } from "../values/value.js";
 export interface Check {
   readonly name: string;
   readonly ok: boolean;
+  /**
+   * Passed, but cut the recommendation (bounds, maxStep): the value proposed is not the one the
+   * strategy recommended. `ok` stays true, so consumers that only know ok/failed keep working.
+   */
+  readonly limited?: true | undefined;
   readonly detail: string;
 }
 
@@ -64,6 +69,21 @@ export interface LimitMove {
   readonly to: string;
 }
 
+/** A reverted earlier change to the value proposed again: what a reviewer must see first. */
+export interface EarlierAttempt {
+  /** The decision id of the earlier change. */
+  readonly decision: string;
+  /** Where to see it: "#12" (a PR) or a commit hash (local mode), when known. */
+  readonly ref?: string | undefined;
+  readonly from: string;
+  readonly to: string;
+  readonly revertedAt: number;
+  /** What differs now, in words; empty when nothing Governor knows of does. */
+  readonly differences: readonly string[];
+  /** How much of the evidence is newer than the revert, in words. */
+  readonly evidence: string;
+}
+
 export type DecisionKind = "propose" | "no-change" | "blocked";
 
 /** One evaluation of one lever: inputs, evidence, recommendation, gate result, hypothesis and rollback. */
@@ -79,6 +99,16 @@ export interface Decision {
   readonly toValue?: LeverValue | undefined;
   readonly direction?: "up" | "down" | undefined;
   readonly rationale?: string | undefined;
+  /** The reason in plain words (the strategy's), when it gives one; else the rationale is it. */
+  readonly why?: string | undefined;
+  /** The lever's cooldown: how long a rejection or a change keeps the next proposal away. */
+  readonly cooldown?: string | undefined;
+  /** When a merged change counts as applied, in words (from watch.appliedWhen). */
+  readonly appliedWhen?: string | undefined;
+  /** The strategy's signal, and whether it is in the lever's unit (so both fit one chart). */
+  readonly basis?: { readonly signal: string; readonly sameUnit: boolean } | undefined;
+  /** The strategy's lookback: the window the evidence covers. */
+  readonly lookback?: string | undefined;
   readonly checks: readonly Check[];
   readonly evidence: readonly Evidence[];
   readonly hypothesis?: Hypothesis | undefined;
@@ -89,4 +119,12 @@ export interface Decision {
   readonly limit?: LimitMove | undefined;
   readonly approval: "required" | "auto";
   readonly risk: "low" | "medium" | "high";
+  /** Why the risk is what it is: the rule that decided ("a 50% CPU cut"). */
+  readonly riskReason?: string | undefined;
+  /** The strategy's value before bounds and maxStep cut it, as it would be written. */
+  readonly recommended?: string | undefined;
+  /** Pods the per-pod value applies to, when known (for the total reserved). */
+  readonly replicas?: { readonly count: number; readonly source: string } | undefined;
+  /** The same value was tried and reverted before. */
+  readonly earlier?: EarlierAttempt | undefined;
 }

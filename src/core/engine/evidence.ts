@@ -1,4 +1,3 @@
-import type { RepoConfig } from "../config/repo-schema.js";
 import { grafanaExploreLink, prometheusGraphLink } from "../signals/links.js";
 import { rangeKey } from "../signals/recording.js";
 import type { SignalRequest } from "../signals/requests.js";
@@ -11,7 +10,7 @@ const num = (x: number) => Number(x.toPrecision(3)).toString();
 /** Where evidence links point: the Prometheus a person can open, and Grafana when configured. */
 export interface LinkBases {
   readonly prometheus?: string | undefined;
-  readonly grafana?: RepoConfig["grafana"];
+  readonly grafana?: { readonly url: string; readonly datasource?: string | undefined } | undefined;
 }
 
 /** One row of evidence per question asked: the numbers, or why there are none, and links to the exact query and range. */

@@ -1,5 +1,6 @@
 import type { ResolvedLever } from "../config/check-levers.js";
 import type { RepoConfig } from "../config/repo-schema.js";
+import { formatLike } from "../levers/format.js";
 import type { SignalRequest } from "../signals/requests.js";
 import type { SignalData } from "../signals/source.js";
 import { formatDuration, parseDuration } from "../units/duration.js";
@@ -22,6 +23,8 @@ const ms = (d: string) => {
 };
 const pass = (name: string, detail: string): Check => ({ name, ok: true, detail });
 const fail = (name: string, detail: string): Check => ({ name, ok: false, detail });
+/** Passed, but it cut the recommendation: the value proposed is not the one recommended. */
+const limitedBy = (name: string, detail: string): Check => ({ name, ok: true, limited: true, detail });
 
 /** 1. data: each signal the strategy uses covers ≥ 90% of its lookback with real samples, without warnings. */
 export function dataCheck(
@@ -83,10 +86,10 @@ export function boundsCheck(
 ): { check: Check; value: LeverValue } {
   const clamped = clamp(value, lever.min, lever.max);
   const range = `[${lever.bounds.min}, ${lever.bounds.max}]`;
-  if (!current) {
-    const limited = compareValues(clamped, value) !== 0 ? " (limited to the bound)" : "";
-    return { check: pass("bounds", `within ${range}${limited}`), value: clamped };
-  }
+  const cut = compareValues(clamped, value) !== 0;
+  const capped = `limited to the bound: ${formatLike(undefined, value)} recommended, ${formatLike(undefined, clamped)} proposed (bounds ${range})`;
+  if (!current)
+    return { check: cut ? limitedBy("bounds", capped) : pass("bounds", `within ${range}`), value: clamped };
   const outside = compareValues(current, lever.min) < 0 || compareValues(current, lever.max) > 0;
   const note = outside ? `; the current value is outside ${range}, only moves towards it are allowed` : "";
   if (compareValues(clamped, current) === 0)
@@ -97,8 +100,10 @@ export function boundsCheck(
       ),
       value: clamped,
     };
-  const limited = compareValues(clamped, value) !== 0 ? ` (limited to the bound)` : "";
-  return { check: pass("bounds", `within ${range}${limited}${note}`), value: clamped };
+  return {
+    check: cut ? limitedBy("bounds", `${capped}${note}`) : pass("bounds", `within ${range}${note}`),
+    value: clamped,
+  };
 }
 
 /** 4. maxStep: at most ±maxStep of the current value (at least one unit for integers); stepping policies move one `step`. */
@@ -121,9 +126,16 @@ export function stepCheck(
   const pct = `±${Math.round(lever.maxStep * 100)}%`;
   if (compareValues(limited, current) === 0)
     return { check: fail("maxStep", `no change fits within ${pct} of the current value`), value: limited };
-  const detail =
-    compareValues(limited, value) !== 0 ? `limited to ${pct} of the current value` : `within ${pct}`;
-  return { check: pass("maxStep", detail), value: limited };
+  if (compareValues(limited, value) === 0) return { check: pass("maxStep", `within ${pct}`), value: limited };
+  const sign = compareValues(limited, current) > 0 ? "+" : "−";
+  const f = (v: LeverValue) => formatLike(undefined, v);
+  return {
+    check: limitedBy(
+      "maxStep",
+      `limited to ${pct} of the current value: ${f(value)} recommended, capped at ${sign}${Math.round(lever.maxStep * 100)}% of ${f(current)} = ${f(limited)}`,
+    ),
+    value: limited,
+  };
 }
 
 /** 5 + 6. cooldown since the last change and the last rejection; twice that to reverse direction. */

@@ -13,6 +13,8 @@ export interface HpaInfo {
   readonly targetName: string;
   /** Resources (cpu, memory) whose utilisation it targets. */
   readonly resources: readonly string[];
+  /** spec.minReplicas when written (the fewest pods a request lever applies to). */
+  readonly minReplicas?: number | undefined;
 }
 
 /**
@@ -61,6 +63,7 @@ export function extractHpas(file: string, text: string): HpaScan[] {
             scaleTargetRef?: { kind?: unknown; name?: unknown };
             metrics?: unknown;
             targetCPUUtilizationPercentage?: unknown;
+            minReplicas?: unknown;
           };
         }
       | null
@@ -98,6 +101,9 @@ export function extractHpas(file: string, text: string): HpaScan[] {
       targetKind: ref.kind,
       targetName: ref.name,
       resources: [...resources],
+      ...(Number.isSafeInteger(data.spec?.minReplicas)
+        ? { minReplicas: data.spec?.minReplicas as number }
+        : {}),
     });
   }
   return out;
@@ -124,6 +130,19 @@ export function unreadableHpaFile(lever: Lever, hpas: readonly HpaScan[]): Unrea
   if (requestOf(lever) === undefined) return undefined;
   return hpas.find(
     (h): h is UnreadableHpaFile => isUnreadable(h) && folderOf(h.file) === folderOf(lever.target.file),
+  );
+}
+
+/** The HPA that scales this lever's workload, on whatever metric. */
+export function workloadHpa(lever: Lever, hpas: readonly HpaScan[]): HpaInfo | undefined {
+  return hpas.find(
+    (h): h is HpaInfo =>
+      !isUnreadable(h) &&
+      h.targetKind === lever.target.kind &&
+      h.targetName === lever.target.name &&
+      (lever.target.namespace === undefined ||
+        h.namespace === undefined ||
+        h.namespace === lever.target.namespace),
   );
 }
 

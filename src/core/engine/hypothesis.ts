@@ -13,18 +13,51 @@ export function scoped(lever: ResolvedLever, query: string, scope = true): strin
   return q?.ok ? q.value : query;
 }
 
-const EXPECT_TEXT = {
-  below: "stays below",
-  above: "stays above",
-  decrease: "decreases by at least",
-  increase: "increases by at least",
-} as const;
+const n3 = (x: number) => String(Number(x.toPrecision(3)));
+
+/**
+ * What is expected to change, in words. A bound the signal already keeps is no expectation by
+ * itself ("throttling stays below 0.05" while it is 0.02): a step that takes resources away may
+ * move the signal towards the bound and must not cross it; a step that adds them should move it
+ * away. A bound not kept yet is what the change should reach.
+ */
+export function expectation(
+  signal: string,
+  expect: "below" | "above" | "decrease" | "increase",
+  value: number,
+  baseline: number | undefined,
+  direction?: "up" | "down" | undefined,
+): string {
+  const now = baseline === undefined ? "" : ` from ${n3(baseline)}`;
+  const v = n3(value);
+  switch (expect) {
+    case "below":
+    case "above": {
+      const [towards, away, side] =
+        expect === "below" ? ["rise", "fall", "below"] : ["fall", "rise", "above"];
+      if (baseline === undefined) return `${signal} is ${side} ${v}`;
+      const kept = expect === "below" ? baseline < value : baseline > value;
+      if (!kept) return `${signal} ${away}s${now} to ${side} ${v}`;
+      // A signal at zero cannot fall further: nothing is expected to change but the bound.
+      const floor = expect === "below" && baseline <= 0;
+      if (direction === "up" && !floor) return `${signal} should ${away}${now} and stay ${side} ${v}`;
+      if (direction === "down") return `${signal} may ${towards}${now} but stays ${side} ${v}`;
+      return `${signal} stays ${side} ${v} (now ${n3(baseline)})`;
+    }
+    case "decrease":
+      return `${signal} falls by at least ${Math.round(value * 100)}%${now}`;
+    case "increase":
+      return `${signal} rises by at least ${Math.round(value * 100)}%${now}`;
+  }
+}
 
 /** What the change should do, registered before it is made. */
 export function registerHypothesis(
   lever: ResolvedLever,
   config: RepoConfig,
   data: SignalData | undefined,
+  /** The step's direction, when known: it says which way a signal inside its bound may move. */
+  direction?: "up" | "down" | undefined,
 ): Hypothesis {
   const h = lever.policyDef.hypothesis;
   const window = h.window ?? config.watch.window;
@@ -32,18 +65,15 @@ export function registerHypothesis(
     data?.status === "ok"
       ? mean(data.samples.slice(-Math.max(1, Math.ceil(data.samples.length / 10))).map((s) => s.v))
       : undefined;
-  const amount =
-    h.expect === "decrease" || h.expect === "increase" ? `${Math.round(h.value * 100)}%` : String(h.value);
-  const from =
-    baseline !== undefined && Number.isFinite(baseline) ? ` (now ${Number(baseline.toPrecision(3))})` : "";
+  const known = baseline !== undefined && Number.isFinite(baseline) ? baseline : undefined;
   return {
     signal: h.signal,
     query: scoped(lever, lever.policyDef.signals[h.signal] ?? ""),
     expect: h.expect,
     value: h.value,
     window,
-    ...(baseline !== undefined && Number.isFinite(baseline) ? { baseline } : {}),
-    statement: `${h.signal}${from} ${EXPECT_TEXT[h.expect]} ${amount} within ${window} of the change being applied`,
+    ...(known !== undefined ? { baseline: known } : {}),
+    statement: `${expectation(h.signal, h.expect, h.value, known, direction)} within ${window} of the change being applied`,
   };
 }
 

@@ -7,6 +7,8 @@ export type Direction = "up" | "down";
 
 export interface LedgerChange {
   readonly decision: string;
+  /** Where a person sees it: "#12" for a PR, a commit hash in local mode; when known. */
+  readonly ref?: string | undefined;
   readonly lever: string;
   readonly policy: string;
   /** Values verbatim as written in the file. */

@@ -6,7 +6,13 @@ import { compareValues, type LeverValue } from "../values/value.js";
 
 /** What a strategy says: a value, or that the value should stay (with why). */
 export type Recommendation =
-  | { readonly kind: "value"; readonly value: LeverValue; readonly rationale: string }
+  | {
+      readonly kind: "value";
+      readonly value: LeverValue;
+      readonly rationale: string;
+      /** The reason in plain words, against the current value, for the first line of a PR. */
+      readonly why?: string | undefined;
+    }
   | { readonly kind: "stay"; readonly rationale: string };
 
 export interface StrategyInput {
@@ -73,7 +79,22 @@ function percentile(input: StrategyInput, s: Extract<Strategy, { type: "percenti
       rationale += `; an OOM kill in the last ${s.lookback}, before the current value took effect, forbids a decrease`;
     }
   }
-  return { kind: "value", value, rationale };
+  const current = magnitude(input.current);
+  const share =
+    current > 0
+      ? `, ${Math.round((observed / current) * 100)}% of the current ${describeMagnitude(type, current)}`
+      : "";
+  const verdict =
+    current <= 0
+      ? ""
+      : observed > current
+        ? ": it uses more than it reserves"
+        : observed < current
+          ? ": the rest is reserved and unused"
+          : "";
+  const oomNote = kills.length > 0 ? "; an OOM kill in the lookback forbids a decrease" : "";
+  const why = `${s.signal} ${what} over ${s.lookback} is ${describeMagnitude(type, observed)}${share}${verdict}${oomNote}`;
+  return { kind: "value", value, rationale, why };
 }
 
 function sloStep(input: StrategyInput, s: Extract<Strategy, { type: "slo-step" }>): Recommendation {

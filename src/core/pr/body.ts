@@ -1,14 +1,18 @@
-import type { Decision } from "../engine/decision.js";
+import type { Check, Decision } from "../engine/decision.js";
 import { describeLimits } from "../engine/verdict.js";
+import { chartSection } from "./chart.js";
+import { expectationsSection, nextSection } from "./next.js";
+import { code, earlierLine, expectedLine, limitingChecks, summaryTable, whyLine } from "./summary.js";
 
 /** The tuning PR's body, built from small sections: a reviewer must understand why in 30 seconds. */
 
 const esc = (s: string) => s.replace(/\|/g, "\\|").replace(/\n/g, " ");
-const code = (s: string) => `\`${s.replace(/`/g, "ˋ")}\``;
 
 export function summary(d: Decision): string {
-  const expected = d.hypothesis ? ` Expected: ${d.hypothesis.statement}.` : "";
-  return `Governor proposes **${d.lever}**: ${code(d.from ?? "(not set)")} → ${code(d.to ?? "?")} (policy ${code(d.policy)}).${expected}`;
+  return [whyLine(d), "", summaryTable(d), "", expectedLine(d), earlierLine(d) ? `\n${earlierLine(d)}` : ""]
+    .filter((x, i) => x !== "" || i % 2 === 1)
+    .join("\n")
+    .trim();
 }
 
 export function hypothesisSection(d: Decision): string {
@@ -25,36 +29,18 @@ export function hypothesisSection(d: Decision): string {
   ].join("\n");
 }
 
+/** The exact query and range of each number: links to a Prometheus or Grafana a reviewer can open, else the query text. */
 export function evidenceSection(d: Decision): string {
   const rows = d.evidence.map((e) => {
     const links = [e.link ? `[Prometheus](${e.link})` : "", e.grafana ? `[Grafana](${e.grafana})` : ""]
       .filter(Boolean)
       .join(" · ");
-    return `| ${esc(e.signal)} | ${esc(e.value)} | ${links || "—"} |`;
+    return `| ${esc(e.signal)} | ${esc(e.value)} | ${links || esc(code(e.query))} |`;
   });
   return ["### Evidence", "", "| signal | value | query |", "|---|---|---|", ...rows].join("\n");
 }
 
-/** The main signal over the lookback as a Mermaid chart (GitHub renders it), downsampled to ~60 points. */
-export function chartSection(d: Decision): string {
-  const main = d.evidence.find((e) => e.series && e.series.length > 1);
-  if (!main?.series) return "";
-  const series = main.series;
-  const every = Math.max(1, Math.ceil(series.length / 60));
-  const points = series.filter((_, i) => i % every === 0);
-  const first = series[0]?.[0] ?? 0;
-  const last = series[series.length - 1]?.[0] ?? first;
-  const hours = Math.max(1, Math.round((last - first) / 3_600_000));
-  const fmt = (v: number) => Number(v.toPrecision(4));
-  return [
-    "```mermaid",
-    "xychart-beta",
-    `  title "${main.signal} over the last ${hours}h"`,
-    `  x-axis "hours" 0 --> ${hours}`,
-    `  line [${points.map(([, v]) => fmt(v)).join(", ")}]`,
-    "```",
-  ].join("\n");
-}
+export { chartSection };
 
 export function guardrailsSection(d: Decision, window: string): string {
   if (d.guardrails.length === 0) return "";
@@ -79,11 +65,32 @@ export function rollbackSection(d: Decision): string {
   ].join("\n");
 }
 
+const mark = (c: Check) => (!c.ok ? "❌" : c.limited ? "⚠️ limited" : "✅");
+
+export function checksList(d: Decision): string {
+  return d.checks.map((c) => `- ${mark(c)} **${c.name}**: ${c.detail}`).join("\n");
+}
+
 export function checksSection(d: Decision): string {
+  return ["### Safety checks", "", checksList(d)].join("\n");
+}
+
+/** The checks folded: the count and anything that bit stay visible in the summary line. */
+export function foldedChecks(d: Decision): string {
+  const failed = d.checks.filter((c) => !c.ok).map((c) => c.name);
+  const limited = limitingChecks(d).map((c) => c.name);
+  const passed = d.checks.length - failed.length - limited.length;
+  const parts = [
+    `${passed} passed`,
+    ...(limited.length > 0 ? [`${limited.length} limited the value (${limited.join(", ")})`] : []),
+    ...(failed.length > 0 ? [`${failed.length} failed (${failed.join(", ")})`] : []),
+  ];
   return [
-    "### Safety checks",
+    `<details><summary>Safety checks: ${parts.join(", ")}</summary>`,
     "",
-    ...d.checks.map((c) => `- ${c.ok ? "✅" : "❌"} **${c.name}**: ${c.detail}`),
+    checksList(d),
+    "",
+    "</details>",
   ].join("\n");
 }
 
@@ -93,15 +100,20 @@ export function approvalSection(d: Decision): string {
     : `_Risk ${d.risk}: a person reviews and merges this._`;
 }
 
+/**
+ * The PR body. The first screen is the why and one row of numbers (Renovate's PRs are the model:
+ * a reviewer decides from the top), then what merging or closing sets off; the evidence, the
+ * chart, the rollback and the checks (folded) are there for whoever wants to verify.
+ */
 export function renderPrBody(d: Decision, watchWindow: string): string {
   return [
     summary(d),
-    hypothesisSection(d),
+    nextSection(d, watchWindow),
+    expectationsSection(d, watchWindow),
     evidenceSection(d),
     chartSection(d),
-    guardrailsSection(d, watchWindow),
     rollbackSection(d),
-    checksSection(d),
+    foldedChecks(d),
     approvalSection(d),
   ]
     .filter((s) => s !== "")

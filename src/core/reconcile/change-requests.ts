@@ -80,6 +80,7 @@ export function ledgerFromChangeRequests(
     const revertedAt = reverts.get(meta.decision);
     changes.push({
       decision: meta.decision,
+      ref: `#${r.number}`,
       lever: meta.lever,
       policy: meta.policy,
       from: meta.from,

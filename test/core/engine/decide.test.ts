@@ -94,7 +94,8 @@ describe("a proposal", () => {
       expect: "below",
       value: 0.05,
       window: "30m",
-      statement: "throttling (now 0.01) stays below 0.05 within 30m of the change being applied",
+      statement:
+        "throttling should fall from 0.01 and stay below 0.05 within 30m of the change being applied",
     });
     expect(d.guardrails).toEqual([
       { name: "cpu-throttling", query: expect.stringContaining('pod=~"d-.*"'), max: 0.1, source: "policy" },
@@ -112,7 +113,13 @@ describe("a proposal", () => {
   it("limits a large recommendation to maxStep", () => {
     const d = decideOne({ signals: { usage: () => 3, throttling: () => 0 } });
     expect(d).toMatchObject({ decision: "propose", to: "750m" });
-    expect(d.checks.find((c) => c.name === "maxStep")?.detail).toBe("limited to ±50% of the current value");
+    expect(d.checks.find((c) => c.name === "maxStep")).toEqual({
+      name: "maxStep",
+      ok: true,
+      limited: true,
+      detail: "limited to ±50% of the current value: 3450m recommended, capped at +50% of 500m = 750m",
+    });
+    expect(d.recommended).toBe("3450m");
   });
 
   it("stays inside the bounds", () => {

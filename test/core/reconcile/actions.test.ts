@@ -144,6 +144,8 @@ describe("the ledger read back from PRs", () => {
       ["d5", "applied", "fail", NOW - 5 * HOUR + 300_000, NOW - HOUR, null],
       ["d8", "applied", "pass", NOW - 9 * HOUR + 300_000, null, null],
     ]);
+    // A re-proposal links the earlier PR: each change knows its own.
+    expect(ledger.changes.map((c) => c.ref)).toEqual(["#1", "#2", "#3", "#5", "#8"]);
   });
 
   it("leaves a PR with edited metadata to people", () => {
@@ -155,21 +157,21 @@ describe("the ledger read back from PRs", () => {
 });
 
 describe("the tuning PR body", () => {
-  it("has, in order, the summary, hypothesis, evidence, a Mermaid chart, guardrails, rollback, checks and approval", () => {
+  it("has, in order, the why and the summary row, what happens next, expectations, evidence, a Mermaid chart, rollback, folded checks and approval", () => {
     const [a] = planActions(decisions(0.6), [], KEY, "30m", NOW);
     const body = a?.type === "open" ? a.body : "";
-    expect(
-      body.startsWith(
-        "Governor proposes **cpu**: `500m` → `690m` (policy `k8s-cpu-request`). Expected: throttling",
-      ),
-    ).toBe(true);
+    expect(body.startsWith("**Why:** usage p95 over 7d is 0.6 cores, 120% of the current 0.5 cores")).toBe(
+      true,
+    );
     const order = [
-      "### Hypothesis",
+      "| lever | from → to | change | replicas | total reserved | risk | evidence window |",
+      "**Expected:** throttling",
+      "### What happens next",
+      "### Expected effect and guardrails",
       "### Evidence",
-      '```mermaid\nxychart-beta\n  title "usage over the last 168h"\n  x-axis "hours" 0 --> 168\n  line [0.6, ',
-      "### Guardrails",
+      '```mermaid\n%%{init: {"themeVariables": {"xyChart": {"plotColorPalette": "#8b949e, #1f6feb, #2da44e"}}}}%%\nxychart-beta\n  title "usage over the last 168h"\n  x-axis "hours" 0 --> 168\n  y-axis "cores"\n  line [0.6, ',
       "### Rollback plan",
-      "### Safety checks",
+      "<details><summary>Safety checks: ",
       "_Risk low: a person reviews and merges this._",
       "<!-- governor:v1:",
     ];
