@@ -11,7 +11,7 @@ import { type LocalContext, localPlan } from "../../reconcile/local.js";
 import type { Io } from "../io.js";
 import { type Env, openLocal } from "../local-context.js";
 import { planJson, renderPlanText } from "../render/decisions.js";
-import type { PlanOptions } from "./plan.js";
+import { outageMessage, outageOf, type PlanOptions } from "./plan.js";
 
 export interface ApplyOptions extends PlanOptions {
   readonly commit?: boolean | undefined;
@@ -109,13 +109,16 @@ export async function applyCommand(
       }
     }
   }
+  const outage = outageOf(result);
   if (options.json)
     io.stdout(`${JSON.stringify({ ...(planJson(decisions) as object), applied: done }, null, 2)}\n`);
   else
     io.stdout(
-      `${renderPlanText(decisions, ctx.value.loaded.config.watch.window)}\n${done.length > 0 ? done.join("\n") : "nothing to apply"}\n`,
+      `${renderPlanText(decisions, ctx.value.loaded.config.watch.window, outage)}\n${done.length > 0 ? done.join("\n") : "nothing to apply"}\n`,
     );
-  return result.unreachable ? 2 : 0;
+  if (outage === undefined) return 0;
+  io.stderr(`${outageMessage(outage)}\n`);
+  return 2;
 }
 
 /**
