@@ -134,6 +134,19 @@ function repo(): string {
   return dir;
 }
 
+describe("a Prometheus URL where nothing listens", () => {
+  it("doctor: exit 2, one message", async () => {
+    const server = await serve(PAGES["a 404"]);
+    const url = server.url;
+    await new Promise<void>((resolve) => server.server.close(() => resolve()));
+    const r = await governor(["doctor", "--repo", repo(), "--prometheus", url, "--now", iso(NOW), "--json"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(new RegExp(`^Prometheus unreachable \\(${url.replace(/\./g, "\\.")}\\): `));
+    expect(r.stderr.split("Prometheus unreachable")).toHaveLength(2);
+    expect(JSON.parse(r.stdout)).toMatchObject({ ok: false, levers: [] });
+  }, 60_000);
+});
+
 describe.each(Object.entries(PAGES))("a Prometheus URL that answers with %s", (_, page) => {
   let server: Awaited<ReturnType<typeof serve>>;
   beforeAll(async () => {
@@ -186,6 +199,16 @@ describe.each(Object.entries(PAGES))("a Prometheus URL that answers with %s", (_
     const r = await governor(["verify", "--repo", repo(), "--prometheus", server.url, "--now", iso(NOW)]);
     expect(r.code).toBe(2);
     expect(`${r.stdout}${r.stderr}`).toContain("not the Prometheus HTTP API");
+  });
+
+  it("doctor: exit 2, one message, no table", async () => {
+    const before = server.hits();
+    const r = await governor(["doctor", "--repo", repo(), "--prometheus", server.url, "--now", iso(NOW)]);
+    expect(r.code).toBe(2);
+    expectOneMessage(r.stderr);
+    expect(r.stdout).toBe("");
+    // The first answers told (at most one per concurrent query): the rest of the run does not ask.
+    expect(server.hits() - before).toBeLessThanOrEqual(4);
   });
 
   it("record: exit 2, nothing recorded", async () => {
