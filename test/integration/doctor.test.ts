@@ -214,6 +214,14 @@ describe.skipIf(!available)("governor doctor against a real Prometheus with cAdv
     );
   }, 60_000);
 
+  it("a lever whose value cannot be found in its file is reported, and exit 1", async () => {
+    const ghost = CPU.replace("id: cpu", "id: ghost").replace("name: cpu", "name: ghost");
+    const r = await doctor(repo([CPU, ghost]));
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/^ghost +\(lever\) +unresolved: .*ghost/m);
+    expect(r.stdout).toContain("1 of 2 levers can be evaluated; not: ghost\n");
+  }, 60_000);
+
   it("--json: the same report for scripts", async () => {
     const r = await doctor(repo([MEM_KUBE]), "--json");
     expect(r.code).toBe(1);
