@@ -179,16 +179,16 @@ type Interpreted = HttpResult | { readonly ok: false; readonly error: { kind: "n
 const notApi = (message: string): Interpreted => ({ ok: false, error: { kind: "not-api", message } });
 
 /** The Prometheus text format of a scrape target: `# HELP`/`# TYPE` lines, or `name{labels} value` lines. */
-const EXPOSITION =
-  /^(# (HELP|TYPE) [a-zA-Z_:]|[a-zA-Z_:][a-zA-Z0-9_:]*(\{[^}\n]*\})? [-+0-9.eEIinfNa]+( -?\d+)?$)/m;
+const EXPOSITION = /^(# (HELP|TYPE) [a-zA-Z_:]|[a-zA-Z_:][a-zA-Z0-9_:]*\{[^}\n]*\} \S+( -?\d+)?$)/m;
 
-/** A page that is not the API, in words a person recognises: an exporter's /metrics, an HTML page, or its first words. */
+/** A page that is not the API, in words a person recognises: an HTML page, an exporter's /metrics, or its first words. */
 function describePage(text: string, contentType: string | null): string {
-  if (EXPOSITION.test(text.slice(0, SNIPPET_BYTES)))
+  const head = text.slice(0, SNIPPET_BYTES);
+  if (/html/i.test(contentType ?? "") || /^\s*<(!doctype html|html)/i.test(head))
+    return ` with an HTML page (${JSON.stringify(plainText(head))})`;
+  if (/version=0\.0\.4|openmetrics/i.test(contentType ?? "") || EXPOSITION.test(head))
     return " with an exporter's metrics page (the Prometheus text format, which Prometheus scrapes — not its query API)";
-  if (/html/i.test(contentType ?? "") || /^\s*<(!doctype html|html)/i.test(text))
-    return ` with an HTML page (${JSON.stringify(plainText(text.slice(0, SNIPPET_BYTES)))})`;
-  return `: ${JSON.stringify(plainText(text.slice(0, SNIPPET_BYTES)))}`;
+  return `: ${JSON.stringify(plainText(head))}`;
 }
 
 async function interpret(
