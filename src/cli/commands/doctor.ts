@@ -104,10 +104,13 @@ async function diagnose(ctx: LocalContext, result: LocalPlan): Promise<LeverChec
       else value = reading.value.present ? reading.value.text : null;
     }
     const requests = signalRequests(lever, ctx.loaded.config.guardrails, ctx.now);
-    const queries: QueryCheck[] = [];
     if (!requests.ok) problem ??= requests.error;
-    for (const r of requests.ok ? requests.value : [])
-      queries.push(await checkQuery(r, result.input.answers.get(rangeKey(r)), ctx.now, count));
+    // A lever's queries at once (a handful): Prometheus runs several queries side by side.
+    const queries = await Promise.all(
+      (requests.ok ? requests.value : []).map((r) =>
+        checkQuery(r, result.input.answers.get(rangeKey(r)), ctx.now, count),
+      ),
+    );
     out.push({ lever: lever.id, policy: lever.policy, file: lever.target.file, value, problem, queries });
   }
   return out;
