@@ -18,7 +18,7 @@ export interface LocalCommandOptions {
    * The ledger, read from git: false with --no-ledger (plan, apply); undefined for a command
    * without that flag (verify: the ledger's changes are all it judges).
    */
-  readonly ledger?: boolean | undefined;
+  readonly ledger?: boolean | "not-needed" | undefined;
 }
 
 /** What the engine does not know without the ledger, said on stderr on every --no-ledger run. */
@@ -58,7 +58,7 @@ export async function openLocal(
       prometheus: options.prometheus,
       signals: options.signals,
       now: now?.value,
-      ledger: options.ledger !== false,
+      ledger: options.ledger !== false && options.ledger !== "not-needed",
     },
     env,
     clock,
@@ -69,7 +69,7 @@ export async function openLocal(
   }
   // Outside git the ledger would read as empty: every cooldown and hold silently gone.
   if (options.ledger === false) io.stderr(NO_LEDGER_COST);
-  else if (!(await isGitRepo(options.repo))) {
+  else if (options.ledger !== "not-needed" && !(await isGitRepo(options.repo))) {
     io.stderr(needsGit(options.repo, options.ledger !== undefined));
     return err(1);
   }

@@ -1,6 +1,7 @@
 import { Command, CommanderError } from "commander";
 import { GovernorError } from "../errors.js";
 import { applyCommand } from "./commands/apply.js";
+import { doctorCommand } from "./commands/doctor.js";
 import { getLever, setLever } from "./commands/get-set.js";
 import { holdCommand } from "./commands/hold.js";
 import { planCommand } from "./commands/plan.js";
@@ -124,6 +125,21 @@ function program(io: Io, run: (code: Promise<number>) => void): Command {
         json?: boolean;
         revert?: boolean;
       }) => run(inRepo(opts, (o) => verifyCommand(o, io))),
+    );
+  cli
+    .command("doctor")
+    .description(
+      "Resolve every lever and run each scoped signal and guardrail query once: series, samples, freshness, and which exporter is missing. Exit 0 only when every lever can be evaluated.",
+    )
+    .option("--repo <dir>", "the repository's folder", ".")
+    .option(
+      "--prometheus <url>",
+      "Prometheus base URL, asked with the PROMETHEUS_* credentials; default: PROMETHEUS_URL, then the repository's prometheus.url without credentials",
+    )
+    .option("--now <iso8601>", "evaluate as of this time (default: now)")
+    .option("--json", "print JSON")
+    .action((opts: { repo: string; prometheus?: string; now?: string; json?: boolean }) =>
+      run(doctorCommand(opts, io)),
     );
   cli
     .command("record")

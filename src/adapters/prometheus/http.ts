@@ -38,6 +38,8 @@ export const BREAKER_THRESHOLD = 3;
 /** Per run: a client remembers that Prometheus is down so that a dead server costs one timeout cycle, not one per query. */
 export class PrometheusHttp {
   private consecutiveFailures = 0;
+  /** Set once the server answered as something other than the Prometheus API: no later query can fare better. */
+  private notApi: string | undefined;
   /** Requests actually sent, for benchmarks and tests. */
   requests = 0;
 
@@ -47,12 +49,13 @@ export class PrometheusHttp {
   ) {}
 
   get open(): boolean {
-    return this.consecutiveFailures >= BREAKER_THRESHOLD;
+    return this.consecutiveFailures >= BREAKER_THRESHOLD || this.notApi !== undefined;
   }
 
   async post(path: string, form: Record<string, string>, query: string): Promise<HttpResult> {
     const where = `${this.endpoint.url}${path}`;
     for (let attempt = 0; ; attempt++) {
+      if (this.notApi !== undefined) return fail("unreachable", this.notApi);
       if (this.open)
         return fail(
           "unreachable",
@@ -78,7 +81,13 @@ export class PrometheusHttp {
           );
         }
         this.consecutiveFailures = 0;
-        return interpret(response, abort, where, query, this.endpoint);
+        const answer = await interpret(response, abort, where, query, this.endpoint);
+        if (answer.ok) return answer;
+        const { error } = answer;
+        if (error.kind !== "not-api") return fail(error.kind, error.message);
+        // A wrong URL is an outage of the whole run, said once: every other query would get the same page.
+        this.notApi ??= `Prometheus unreachable (${this.endpoint.url}): not the Prometheus HTTP API — ${error.message}; --prometheus (or PROMETHEUS_URL) must be the server's base URL, the one under which /api/v1/query answers (e.g. http://prometheus:9090, without /api/v1, /graph or /metrics)`;
+        return fail("unreachable", this.notApi);
       }
       this.consecutiveFailures++;
       const what =
@@ -164,13 +173,31 @@ function redirectTarget(location: string | null, base: string): string {
   }
 }
 
+/** What `interpret` found: an answer, missing data, or a server that is not the Prometheus API at all. */
+type Interpreted = HttpResult | { readonly ok: false; readonly error: { kind: "not-api"; message: string } };
+
+const notApi = (message: string): Interpreted => ({ ok: false, error: { kind: "not-api", message } });
+
+/** The Prometheus text format of a scrape target: `# HELP`/`# TYPE` lines, or `name{labels} value` lines. */
+const EXPOSITION = /^(# (HELP|TYPE) [a-zA-Z_:]|[a-zA-Z_:][a-zA-Z0-9_:]*\{[^}\n]*\} \S+( -?\d+)?$)/m;
+
+/** A page that is not the API, in words a person recognises: an HTML page, an exporter's /metrics, or its first words. */
+function describePage(text: string, contentType: string | null): string {
+  const head = text.slice(0, SNIPPET_BYTES);
+  if (/html/i.test(contentType ?? "") || /^\s*<(!doctype html|html)/i.test(head))
+    return ` with an HTML page (${JSON.stringify(plainText(head))})`;
+  if (/version=0\.0\.4|openmetrics/i.test(contentType ?? "") || EXPOSITION.test(head))
+    return " with an exporter's metrics page (the Prometheus text format, which Prometheus scrapes — not its query API)";
+  return `: ${JSON.stringify(plainText(head))}`;
+}
+
 async function interpret(
   response: Response,
   abort: () => void,
   where: string,
   query: string,
   { timeoutMs, limits = DEFAULT_LIMITS }: PrometheusEndpoint,
-): Promise<HttpResult> {
+): Promise<Interpreted> {
   const { status } = response;
   if (status >= 300 && status < 400) {
     abort();
@@ -186,6 +213,12 @@ async function interpret(
       "auth",
       `${where} answered HTTP ${status}: check the credentials in PROMETHEUS_BEARER_TOKEN / PROMETHEUS_USERNAME / PROMETHEUS_HEADERS`,
     );
+  }
+  // Prometheus (and Thanos, Mimir, VictoriaMetrics) never answer a query endpoint with 404: the URL is wrong.
+  if (status === 404) {
+    const page = await readBody(response, SNIPPET_BYTES, abort);
+    const text = page.type === "complete" ? page.text : page.type === "over" ? page.prefix() : "";
+    return notApi(`${where} answered HTTP 404${describePage(text, response.headers.get("content-type"))}`);
   }
   // A declared length over the limit is refused unread; a missing or false one is caught while reading.
   const tooLong = () =>
@@ -207,20 +240,16 @@ async function interpret(
   try {
     json = JSON.parse(body.text);
   } catch {
-    const kind = status === 400 || status === 422 ? "query-error" : "bad-response";
-    return fail(
-      kind,
-      `${where} answered HTTP ${status} with something that is not the Prometheus API: ${plainText(body.text)}`,
+    // The API answers every query with JSON, its errors too: this is another server, or another page.
+    return notApi(
+      `${where} answered HTTP ${status}${describePage(body.text, response.headers.get("content-type"))}`,
     );
   }
   const over = overShapeLimits(json, limits);
   if (over) return fail("bad-response", `${where} answered HTTP ${status} with ${over}`);
   const parsed = apiResponseSchema.safeParse(json);
   if (!parsed.success)
-    return fail(
-      "bad-response",
-      `${where} answered HTTP ${status} with JSON that is not a Prometheus API response`,
-    );
+    return notApi(`${where} answered HTTP ${status} with JSON that is not a Prometheus API response`);
   if (parsed.data.status === "error") {
     // 400 bad_data and 422 execution errors are the query's fault: never retried.
     return fail(

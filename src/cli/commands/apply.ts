@@ -13,7 +13,7 @@ import type { Io } from "../io.js";
 import { type Env, openLocal } from "../local-context.js";
 import { planJson, renderPlanText } from "../render/decisions.js";
 import { reportUnresolved } from "../unresolved.js";
-import type { PlanOptions } from "./plan.js";
+import { outageMessage, outageOf, type PlanOptions } from "./plan.js";
 
 export interface ApplyOptions extends PlanOptions {
   readonly commit?: boolean | undefined;
@@ -111,14 +111,16 @@ export async function applyCommand(
       }
     }
   }
+  const outage = outageOf(result);
   if (options.json)
     io.stdout(`${JSON.stringify({ ...(planJson(decisions) as object), applied: done }, null, 2)}\n`);
   else
     io.stdout(
-      `${renderPlanText(decisions, ctx.value.loaded.config.watch.window)}\n${done.length > 0 ? done.join("\n") : "nothing to apply"}\n`,
+      `${renderPlanText(decisions, ctx.value.loaded.config.watch.window, outage)}\n${done.length > 0 ? done.join("\n") : "nothing to apply"}\n`,
     );
   const unresolved = reportUnresolved(ctx.value, result, io);
-  return unresolved > 0 ? 1 : result.unreachable ? 2 : 0;
+  if (outage !== undefined) io.stderr(`${outageMessage(outage)}\n`);
+  return unresolved > 0 ? 1 : outage !== undefined ? 2 : 0;
 }
 
 /**

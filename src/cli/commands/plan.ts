@@ -1,4 +1,4 @@
-import { localPlan } from "../../reconcile/local.js";
+import { type LocalPlan, localPlan } from "../../reconcile/local.js";
 import type { Io } from "../io.js";
 import { type Env, type LocalCommandOptions, openLocal } from "../local-context.js";
 import { planJson, renderPlanText } from "../render/decisions.js";
@@ -16,13 +16,26 @@ export async function planCommand(
   const ctx = await openLocal(options, io, env, clock);
   if (!ctx.ok) return ctx.error;
   const result = await localPlan(ctx.value);
+  const outage = outageOf(result);
   if (options.json) io.stdout(`${JSON.stringify(planJson(result.decisions), null, 2)}\n`);
-  else io.stdout(renderPlanText(result.decisions, ctx.value.loaded.config.watch.window));
+  else io.stdout(renderPlanText(result.decisions, ctx.value.loaded.config.watch.window, outage));
   // A lever that cannot resolve is a config error, and says so: exit 1, never a silent 0.
   const unresolved = reportUnresolved(ctx.value, result, io);
-  if (result.unreachable) {
-    io.stderr("Prometheus could not be reached: every lever that needed it is blocked (exit 2)\n");
+  if (outage !== undefined) {
+    io.stderr(`${outageMessage(outage)}\n`);
     return unresolved > 0 ? 1 : 2;
   }
   return unresolved > 0 ? 1 : 0;
 }
+
+/** Why Prometheus could not be used in this run (down, or not the Prometheus API), when it could not. */
+export function outageOf(result: LocalPlan): string | undefined {
+  if (!result.unreachable) return undefined;
+  for (const a of result.input.answers.values())
+    if (a.status === "missing" && a.kind === "unreachable") return a.reason;
+  return "Prometheus unreachable";
+}
+
+/** The one message of a run Prometheus could not serve. */
+export const outageMessage = (reason: string): string =>
+  `${reason}\nPrometheus could not be used: every lever that needed it is blocked (exit 2)`;

@@ -1,6 +1,7 @@
 import { createTwoFilesPatch } from "diff";
 import type { Decision } from "../../core/engine/decision.js";
 import { prTitle, renderPrBody } from "../../core/pr/body.js";
+import { blockedByOutage, renderBlockedQueries } from "./blocked.js";
 
 export function unifiedDiff(d: Decision): string {
   if (!d.edit) return "";
@@ -16,19 +17,28 @@ function pad(cells: readonly string[], widths: readonly number[]): string {
     .trimEnd();
 }
 
-/** The plan as people read it: a table, then each proposal's diff and PR body. */
-export function renderPlanText(decisions: readonly Decision[], watchWindow: string): string {
+/**
+ * The plan as people read it: a table, the queries behind each lever blocked on data, then each
+ * proposal's diff and PR body. With `outage` (Prometheus could not be used), the levers it blocked
+ * say so in a few words: the reason is said once, by the caller, not once per signal.
+ */
+export function renderPlanText(
+  decisions: readonly Decision[],
+  watchWindow: string,
+  outage?: string | undefined,
+): string {
   const rows = decisions.map((d) => [
     d.lever,
     `${d.from ?? "-"} → ${d.to ?? d.from ?? "-"}`,
     d.decision,
-    d.reason,
+    outage !== undefined && blockedByOutage(d) ? "not evaluated: Prometheus could not be used" : d.reason,
   ]);
   const header = ["LEVER", "CURRENT → RECOMMENDED", "DECISION", "REASON"];
   const widths = header.map((h, i) =>
     Math.max(h.length, ...rows.map((r) => Math.min((r[i] ?? "").length, i === 3 ? 0 : 40))),
   );
   const out = [pad(header, widths), ...rows.map((r) => pad(r, widths))];
+  out.push(...renderBlockedQueries(decisions.filter((d) => outage === undefined || !blockedByOutage(d))));
   for (const d of decisions.filter((x) => x.decision === "propose")) {
     out.push(
       "",

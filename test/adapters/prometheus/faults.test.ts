@@ -199,15 +199,22 @@ describe("Prometheus faults end with a clear message and missing data, never a n
     });
   });
 
-  it("a 200 that is not the Prometheus API", async () => {
+  it("a 200 that is not the Prometheus API: an outage of the run, asked once", async () => {
     const server = await fakeServer((_, res) => {
       res.writeHead(200, { "content-type": "text/html" });
       res.end("<html><title>Sign in</title></html>");
     });
-    expect(await source(server.url).instant("up", T)).toMatchObject({
-      kind: "bad-response",
-      reason: expect.stringContaining("not the Prometheus API: Sign in"),
+    const s = source(server.url);
+    const first = await s.instant("up", T);
+    expect(first).toMatchObject({
+      kind: "unreachable",
+      reason: expect.stringContaining(
+        `not the Prometheus HTTP API — ${server.url}/api/v1/query answered HTTP 200 with an HTML page ("Sign in")`,
+      ),
     });
+    expect(await s.instant("up", T)).toEqual(first);
+    expect(server.seen).toHaveLength(1);
+    expect(s.http.open).toBe(true);
   });
 
   it("posts form-encoded queries with the caller's time", async () => {

@@ -90,8 +90,10 @@ describe("an error page is not JSON", () => {
       res.end(page);
     });
     expect(await source(server.url).instant("up", T)).toMatchObject({
-      kind: "bad-response",
-      reason: `${server.url}/api/v1/query answered HTTP 404 with something that is not the Prometheus API: 404 page not found`,
+      kind: "unreachable",
+      reason: expect.stringContaining(
+        `${server.url}/api/v1/query answered HTTP 404 with an HTML page ("404 page not found")`,
+      ),
     });
   });
 });

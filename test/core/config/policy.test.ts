@@ -31,10 +31,11 @@ const editPolicy = (from: string, to: string) => {
 };
 
 describe("built-in policies", () => {
-  it("ship the four documented policies", () => {
+  it("ship the five documented policies", () => {
     expect(builtins.map((f) => f.path)).toEqual([
       "policies/hpa-min-replicas.yaml",
       "policies/k8s-cpu-request.yaml",
+      "policies/k8s-memory-request-cadvisor.yaml",
       "policies/k8s-memory-request.yaml",
       "policies/slo-step.yaml",
     ]);
@@ -61,6 +62,15 @@ describe("built-in policies", () => {
     expect(text("k8s-cpu-request")).toMatch(/Autopilot/);
     expect(text("k8s-memory-request")).toMatch(/maximum working set[\s#]*\+ 15%/);
     expect(text("k8s-memory-request")).toMatch(/× 1\.2 and \+ 100Mi/);
+  });
+
+  it("make the cAdvisor memory variant OOM-aware without kube-state-metrics", () => {
+    const file = builtins.find((f) => f.path === "policies/k8s-memory-request-cadvisor.yaml");
+    if (!file) throw new Error("k8s-memory-request-cadvisor.yaml is missing");
+    const mem = parsePolicy(file).policy;
+    expect(mem?.strategy).toMatchObject({ type: "percentile", quantile: 1, oom: "oom" });
+    expect(mem?.signals.oom).toContain("container_oom_events_total");
+    expect(Object.values(mem?.signals ?? {}).join(" ")).not.toContain("kube_");
   });
 
   it("make the memory policy OOM-aware through kube-state-metrics", () => {

@@ -206,7 +206,7 @@ describe("the repository config", () => {
     expect(problemsOf(config)).toEqual([
       `${F}:2:7: mode: unknown value "sugest" (did you mean "suggest"?)`,
       `${F}:19:15: levers[0].cooldown: "1x" is not a duration (use Prometheus style: 30s, 5m, 1h30m, 7d)`,
-      `${F}:21:13: levers[1].policy: unknown policy "nope" (expected one of: hpa-min-replicas, k8s-cpu-request, k8s-memory-request, slo-step)`,
+      `${F}:21:13: levers[1].policy: unknown policy "nope" (expected one of: hpa-min-replicas, k8s-cpu-request, k8s-memory-request, k8s-memory-request-cadvisor, slo-step)`,
     ]);
   });
 
