@@ -20,6 +20,7 @@ import { activeHolds } from "../core/engine/thrash.js";
 import { parseLeverFile } from "../core/levers/parsed-file.js";
 import { commitMessage } from "../core/pr/commit-message.js";
 import { type Action, planActions } from "../core/reconcile/actions.js";
+import { watchCadence } from "../core/reconcile/cadence.js";
 import { LABEL, ledgerFromChangeRequests } from "../core/reconcile/change-requests.js";
 import {
   applyCommand,
@@ -68,6 +69,13 @@ export interface ReconcileResult {
   readonly needsHuman: readonly number[];
   /** The repository's own schedule.interval, when its config could be read. */
   readonly scheduleInterval?: string | undefined;
+  /**
+   * Milliseconds until the repository must be reconciled again for a merged change under watch
+   * (its watch.interval); undefined when nothing is watched and schedule.interval applies.
+   */
+  readonly watchIntervalMs?: number | undefined;
+  /** Governor's PRs open after this reconcile (the ones it opened or closed counted), by kind. */
+  readonly openPulls?: { readonly change: number; readonly revert: number } | undefined;
   /**
    * Why the dashboard's state (where holds, resumes and rejections live) was not written this
    * run, undefined when it was: a command may be acknowledged only once it is recorded there.
@@ -230,7 +238,28 @@ export async function reconcileRepository(
     failures,
     needsHuman: read.needsHuman.map((r) => r.number),
     scheduleInterval: config.schedule.interval,
+    openPulls: openAfter(read.governed, actions, watches, failures),
+    watchIntervalMs: watchCadence(read.governed, (g) => appliedAt(g.request), config.watch, deps.now),
     unsaved: dashboardProblem?.message,
+  };
+}
+
+/** Governor's open PRs after this reconcile: the ones read, and the ones it opened or closed since. */
+function openAfter(
+  governed: readonly { request: { state: string }; meta: { kind: string } }[],
+  actions: readonly Action[],
+  watches: readonly WatchAction[],
+  failures: ReadonlyArray<{ action: unknown }>,
+): { change: number; revert: number } {
+  const done = (a: unknown) => !failures.some((f) => f.action === a);
+  const open = (kind: string) =>
+    governed.filter((g) => g.request.state === "open" && g.meta.kind === kind).length;
+  return {
+    change:
+      open("change") +
+      actions.filter((a) => a.type === "open" && done(a)).length -
+      actions.filter((a) => a.type === "close" && done(a)).length,
+    revert: open("revert") + watches.filter((w) => w.type === "revert" && done(w)).length,
   };
 }
 
