@@ -1,6 +1,7 @@
 import { generateKeyPairSync } from "node:crypto";
 import { Probot, ProbotOctokit } from "probot";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { governorApp } from "../../src/app/app.js";
 import { startSchedule } from "../../src/app/schedule.js";
 import { createMetrics } from "../../src/telemetry/metrics.js";
 import { nock, strictHttp } from "../helpers/http-mock.js";
@@ -105,5 +106,71 @@ describe("a change under watch is evaluated every watch.interval, whatever sched
     const listings = github.served.filter((s) => s === "GET /installation/repositories").length;
     expect(listings).toBe(1);
     expect(schedule.health()).toEqual({ ok: true });
+  }, 60_000);
+
+  it("the merge's webhook starts the cadence at once: reconciled every watch.interval before the first pass", async () => {
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "Date"], now: T0 });
+    const github = watchedRepo({
+      mergedAt: T0,
+      watchInterval: "10s",
+      scheduleInterval: "1h",
+      clock: Date.now,
+    });
+    const at: Array<{ what: string; t: number }> = [];
+    let activity = 0;
+    for (const method of ["GET", "POST", "PATCH"])
+      nock(API)
+        .persist()
+        .intercept(() => true, method)
+        .optionally(method !== "POST")
+        .reply((uri, body) => {
+          activity++;
+          const text = typeof body === "string" ? body : JSON.stringify(body);
+          if (text.includes("governorSnapshot")) at.push({ what: "reconcile", t: Date.now() });
+          if (uri.startsWith("/app/installations?")) at.push({ what: "pass", t: Date.now() });
+          const r = github.route(method, uri, text);
+          return [r.status, r.body];
+        });
+    const probot = new Probot({
+      appId: 1,
+      privateKey,
+      secret: WATCHED_KEY,
+      Octokit: TestOctokit,
+      logLevel: "fatal",
+    });
+    const source = breachingSource(T0 + 24 * 3_600_000, () => activity++); // no breach
+    await probot.load(
+      governorApp({
+        endpoint: () => ({ source }),
+        key: WATCHED_KEY,
+        clock: Date.now,
+        serveTelemetry: false,
+        schedule: { intervalMs: 3_600_000, concurrency: 1, jitter: 0 },
+      }),
+    );
+    await probot.receive({
+      id: "merged",
+      name: "pull_request",
+      payload: {
+        action: "closed",
+        pull_request: { number: 12, merged: true, labels: [{ name: "governor" }] },
+        repository: { name: "infra", owner: { login: "o" } },
+        installation: { id: 7 },
+      } as never,
+    });
+    await settle(() => activity);
+    while (Date.now() < T0 + 50_000) {
+      await vi.advanceTimersToNextTimerAsync();
+      await settle(() => activity);
+    }
+    // The webhook's reconcile at T0, then one every 10 s; the first pass (within a minute) not yet.
+    expect(at.map((a) => `${a.what} +${(a.t - T0) / 1000}s`)).toEqual([
+      "reconcile +0s",
+      "reconcile +10s",
+      "reconcile +20s",
+      "reconcile +30s",
+      "reconcile +40s",
+      "reconcile +50s",
+    ]);
   }, 60_000);
 });
