@@ -29,7 +29,7 @@ import {
   renderDashboard,
 } from "../core/reconcile/dashboard.js";
 import { pickDashboard } from "../core/reconcile/dashboard-issue.js";
-import { ledgerAfterTick, pullsByDecision } from "../core/reconcile/dashboard-ledger.js";
+import { ledgerAfterTick, openPullsAfter, pullsByDecision } from "../core/reconcile/dashboard-ledger.js";
 import type { WatchAction } from "../core/reconcile/watch-actions.js";
 import { type SignalRequest, signalRequests } from "../core/signals/requests.js";
 import type { SignalSource } from "../core/signals/source.js";
@@ -251,28 +251,9 @@ export async function reconcileRepository(
     failures,
     needsHuman: read.needsHuman.map((r) => r.number),
     scheduleInterval: config.schedule.interval,
-    openPulls: openAfter(read.governed, actions, watches, failures),
+    openPulls: openPullsAfter(read.governed, { actions: done, watches: watched }),
     watchIntervalMs: watchCadence(read.governed, (g) => appliedAt(g.request), config.watch, deps.now),
     unsaved: dashboardProblem?.message,
-  };
-}
-
-/** Governor's open PRs after this reconcile: the ones read, and the ones it opened or closed since. */
-function openAfter(
-  governed: readonly { request: { state: string }; meta: { kind: string } }[],
-  actions: readonly Action[],
-  watches: readonly WatchAction[],
-  failures: ReadonlyArray<{ action: unknown }>,
-): { change: number; revert: number } {
-  const done = (a: unknown) => !failures.some((f) => f.action === a);
-  const open = (kind: string) =>
-    governed.filter((g) => g.request.state === "open" && g.meta.kind === kind).length;
-  return {
-    change:
-      open("change") +
-      actions.filter((a) => a.type === "open" && done(a)).length -
-      actions.filter((a) => a.type === "close" && done(a)).length,
-    revert: open("revert") + watches.filter((w) => w.type === "revert" && done(w)).length,
   };
 }
 

@@ -70,3 +70,17 @@ export function ledgerAfterTick(
   }
   return { ledger: { ...ledger, changes }, pulls: numbers };
 }
+
+/** Governor's open PRs after this tick, by kind: the ones read, and the ones it opened or closed since. */
+export function openPullsAfter(
+  governed: readonly GovernedRequest[],
+  done: DoneThisTick,
+): { readonly change: number; readonly revert: number } {
+  const open = (kind: string) =>
+    governed.filter((g) => g.request.state === "open" && g.meta.kind === kind).length;
+  const did = (type: string) => done.actions.filter((a) => a.action.type === type).length;
+  return {
+    change: open("change") + did("open") - did("close"),
+    revert: open("revert") + done.watches.filter((w) => w.type === "revert").length,
+  };
+}
