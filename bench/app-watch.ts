@@ -72,14 +72,15 @@ async function breachToRevert(
     const result = await reconcileAndRecord(octokit, { owner: "o", repo: "infra" }, probot.log, deps);
     schedule.record({ owner: "o", repo: "infra" }, octokit, at, result);
     const deadline = breachAt + 10 * step;
-    while (repo.revertOpenedAt() === undefined && Date.now() < deadline)
+    // Until the reconcile that opened the revert has ended (it writes a comment and the dashboard after).
+    while (decidedAt === undefined && Date.now() < deadline)
       await new Promise((resolve) => setTimeout(resolve, 50));
     const opened = repo.revertOpenedAt();
     return opened === undefined || decidedAt === undefined
       ? undefined
       : { decided: decidedAt - breachAt, opened: opened - breachAt };
   } finally {
-    schedule.stop();
+    await schedule.stop();
     await github.close();
   }
 }

@@ -149,7 +149,8 @@ export type Health = { readonly ok: true } | { readonly ok: false; readonly reas
 
 /** The running schedule: stopped by `stop`; unhealthy when it has not ticked for 3 intervals. */
 export interface Schedule {
-  stop(): void;
+  /** No tick after this; resolves when the tick under way (if any) has ended. */
+  stop(): Promise<void>;
   health(): Health;
   /** A reconcile outside the schedule (a webhook, a command): a merge starts the watch cadence at once. */
   record(repo: Repo, octokit: Installation, at: number, result: ReconcileResult | undefined): void;
@@ -170,7 +171,11 @@ export function startSchedule(app: Probot, deps: Deps, options: ScheduleOptions)
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
   let running = false;
-  const run = async () => {
+  let current: Promise<void> | undefined;
+  const run = () => {
+    current = runOnce();
+  };
+  const runOnce = async () => {
     running = true;
     const pass = deps.clock() >= nextPass;
     try {
@@ -204,9 +209,10 @@ export function startSchedule(app: Probot, deps: Deps, options: ScheduleOptions)
         wake();
       }
     },
-    stop: () => {
+    stop: async () => {
       stopped = true;
       clearTimeout(timer);
+      await current;
     },
     health: () => {
       const since = lastTick ?? started;

@@ -55,7 +55,7 @@ describe("/healthz says whether the schedule still ticks", () => {
         /^the schedule has not ticked for 241s \(no tick since the App started at 2026-11-23T10:00:00\.000Z; a pass is due every 60s\)/,
       );
     } finally {
-      schedule.stop();
+      void schedule.stop();
     }
   });
 
@@ -74,7 +74,7 @@ describe("/healthz says whether the schedule still ticks", () => {
         `governor_schedule_last_tick_timestamp_seconds ${(NOW + 10 * 60_000) / 1000}`,
       );
     } finally {
-      schedule.stop();
+      void schedule.stop();
     }
   });
 

@@ -95,7 +95,7 @@ describe("a change under watch is evaluated every watch.interval, whatever sched
         await settle(() => activity);
       }
     } finally {
-      schedule.stop();
+      void schedule.stop();
     }
     const revertedAt = github.revertOpenedAt();
     expect(revertedAt, "a revert PR was opened").toBeDefined();
