@@ -1,7 +1,8 @@
 /**
  * bench/app: GitHub requests per repository for an idle tick (nothing to change; target ≤ 3) and
  * reconcile time per repository with 50 levers, against a local fake GitHub API and recorded
- * (synthetic) signals. Run: npm run bench:app
+ * (synthetic) signals; then breach → revert time under the schedule (bench/app-watch.ts).
+ * Run: npm run bench:app
  */
 import { createServer } from "node:http";
 import { ProbotOctokit } from "probot";
@@ -131,3 +132,5 @@ process.stdout.write(
     ],
   )}\n`,
 );
+
+await import("./app-watch.js");

@@ -7,7 +7,7 @@ import { countGitHubRequests, createMetrics, type Metrics } from "../telemetry/m
 import { onComment } from "./commands.js";
 import { telemetryHandler } from "./http.js";
 import { RepoLock } from "./repo-lock.js";
-import { type ScheduleOptions, startSchedule } from "./schedule.js";
+import { type Schedule, type ScheduleOptions, startSchedule } from "./schedule.js";
 
 export interface AppDeps {
   /**
@@ -24,6 +24,18 @@ export interface AppDeps {
   readonly serveTelemetry?: boolean | undefined;
   /** Periodic reconciles of every installed repository; off unless given. */
   readonly schedule?: ScheduleOptions | undefined;
+  /**
+   * Told of every reconcile (webhook, command or schedule), when it started and what came of it
+   * (undefined: it failed): the schedule learns from it which repositories have a change under watch.
+   */
+  readonly onReconciled?:
+    | ((
+        repo: { owner: string; repo: string },
+        octokit: Octokit,
+        at: number,
+        result: ReconcileResult | undefined,
+      ) => void)
+    | undefined;
 }
 
 type Octokit = Context["octokit"];
@@ -55,6 +67,20 @@ async function reconcileOnce(
   deps: AppDeps & { metrics: Metrics },
   command: readonly Command[],
 ): Promise<ReconcileResult | undefined> {
+  const at = deps.clock();
+  const result = await reconcileMeasured(octokit, repo, log, deps, command, at);
+  deps.onReconciled?.(repo, octokit, at, result);
+  return result;
+}
+
+async function reconcileMeasured(
+  octokit: Octokit,
+  repo: { owner: string; repo: string },
+  log: Log,
+  deps: AppDeps & { metrics: Metrics },
+  command: readonly Command[],
+  now: number,
+): Promise<ReconcileResult | undefined> {
   const { metrics } = deps;
   const where = `${repo.owner}/${repo.repo}`;
   countGitHubRequests(octokit, metrics);
@@ -66,7 +92,7 @@ async function reconcileOnce(
       {
         endpoint: deps.endpoint,
         key: deps.key,
-        now: deps.clock(),
+        now,
       },
       command,
     );
@@ -86,8 +112,12 @@ async function reconcileOnce(
       if (w.type === "revert") metrics.reverts.inc();
       log.info({ repository: where, lever: w.lever, pr: w.number, watch: w.type }, `watch: ${w.type}`);
     }
-    const open = result.decisions.filter((d) => d.decision === "propose").length;
-    metrics.proposalsOpen.set({ repository: where }, open);
+    if (result.openPulls) {
+      metrics.proposalsOpen.set({ repository: where, kind: "change" }, result.openPulls.change);
+      metrics.proposalsOpen.set({ repository: where, kind: "revert" }, result.openPulls.revert);
+    }
+    if (result.failures.length === 0)
+      metrics.lastSuccessfulReconcile.set({ repository: where }, deps.clock() / 1000);
     for (const f of result.failures)
       log.error(
         { repository: where, lever: f.action.lever, action: f.action.type, status: f.problem.status },
@@ -109,8 +139,22 @@ async function reconcileOnce(
 /** The Probot app: the entry point wires events, the schedule and /metrics to the reconcile loop; it decides nothing itself. */
 export function governorApp(deps: AppDeps): ApplicationFunction {
   return (app: Probot, { addHandler }) => {
-    const full = { ...deps, metrics: deps.metrics ?? createMetrics() };
-    if (deps.serveTelemetry !== false) addHandler(telemetryHandler(full.metrics));
+    let schedule: Schedule | undefined;
+    const full = {
+      ...deps,
+      metrics: deps.metrics ?? createMetrics(),
+      onReconciled: (
+        repo: { owner: string; repo: string },
+        octokit: Octokit,
+        at: number,
+        result: ReconcileResult | undefined,
+      ) => {
+        schedule?.record(repo, octokit, at, result);
+        deps.onReconciled?.(repo, octokit, at, result);
+      },
+    };
+    if (deps.serveTelemetry !== false)
+      addHandler(telemetryHandler(full.metrics, () => schedule?.health() ?? { ok: true }));
     app.on("push", async (context) => {
       const p = context.payload;
       if (p.ref !== `refs/heads/${p.repository.default_branch}`) return;
@@ -139,6 +183,6 @@ export function governorApp(deps: AppDeps): ApplicationFunction {
       if (context.payload.deployment_status.state !== "success") return;
       await reconcileAndRecord(context.octokit, context.repo(), context.log, full);
     });
-    if (deps.schedule) startSchedule(app, full, deps.schedule);
+    if (deps.schedule) schedule = startSchedule(app, full, deps.schedule);
   };
 }

@@ -2,9 +2,17 @@ import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import type { Socket } from "node:net";
 import type { Metrics } from "../telemetry/metrics.js";
 
-/** /metrics (Prometheus text format) and /healthz, beside Probot's webhook route. */
+/** Whether the App does its work: the schedule has ticked lately (undefined: no schedule to watch). */
+export type HealthCheck = () => { readonly ok: true } | { readonly ok: false; readonly reason: string };
+
+/**
+ * /metrics (Prometheus text format) and /healthz, beside Probot's webhook route. /healthz answers
+ * 503 with the reason when the schedule has stopped ticking: a liveness probe then restarts a
+ * process that still answers HTTP but no longer reconciles anything.
+ */
 export function telemetryHandler(
   metrics: Metrics,
+  health: HealthCheck = () => ({ ok: true }),
 ): (req: IncomingMessage, res: ServerResponse) => Promise<boolean> {
   return async (req, res) => {
     const path = (req.url ?? "").split("?")[0];
@@ -15,8 +23,9 @@ export function telemetryHandler(
       return true;
     }
     if (path === "/healthz") {
-      res.writeHead(200, { "content-type": "application/json" });
-      res.end(JSON.stringify({ status: "ok" }));
+      const h = health();
+      res.writeHead(h.ok ? 200 : 503, { "content-type": "application/json" });
+      res.end(JSON.stringify(h.ok ? { status: "ok" } : { status: "unhealthy", reason: h.reason }));
       return true;
     }
     return false;

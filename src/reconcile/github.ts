@@ -20,6 +20,7 @@ import { activeHolds } from "../core/engine/thrash.js";
 import { parseLeverFile } from "../core/levers/parsed-file.js";
 import { commitMessage } from "../core/pr/commit-message.js";
 import { type Action, planActions } from "../core/reconcile/actions.js";
+import { watchCadence } from "../core/reconcile/cadence.js";
 import { LABEL, ledgerFromChangeRequests } from "../core/reconcile/change-requests.js";
 import {
   applyCommand,
@@ -28,6 +29,7 @@ import {
   renderDashboard,
 } from "../core/reconcile/dashboard.js";
 import { pickDashboard } from "../core/reconcile/dashboard-issue.js";
+import { ledgerAfterTick, openPullsAfter, pullsByDecision } from "../core/reconcile/dashboard-ledger.js";
 import type { WatchAction } from "../core/reconcile/watch-actions.js";
 import { linkBases } from "../core/signals/links.js";
 import { type SignalRequest, signalRequests } from "../core/signals/requests.js";
@@ -72,6 +74,13 @@ export interface ReconcileResult {
   readonly needsHuman: readonly number[];
   /** The repository's own schedule.interval, when its config could be read. */
   readonly scheduleInterval?: string | undefined;
+  /**
+   * Milliseconds until the repository must be reconciled again for a merged change under watch
+   * (its watch.interval); undefined when nothing is watched and schedule.interval applies.
+   */
+  readonly watchIntervalMs?: number | undefined;
+  /** Governor's PRs open after this reconcile (the ones it opened or closed counted), by kind. */
+  readonly openPulls?: { readonly change: number; readonly revert: number } | undefined;
   /**
    * Why the dashboard's state (where holds, resumes and rejections live) was not written this
    * run, undefined when it was: a command may be acknowledged only once it is recorded there.
@@ -202,23 +211,35 @@ export async function reconcileRepository(
     const labelled = await commentAndLabel(octokit, ref, r.number, note, [LABEL.needsHuman]);
     if (!labelled.ok) failures.push({ action: { type: "dashboard", lever: "-" }, problem: labelled.error });
   }
+  const done: Array<{ action: Action; number?: number | undefined }> = [];
   for (const action of actions) {
-    const problem = await execute(octokit, ref, base, action);
+    const { problem, number } = await execute(octokit, ref, base, action);
     if (problem) failures.push({ action, problem });
+    else done.push({ action, number });
   }
   const watches = await watchMergedChanges(read.governed, levers, config, parsed, deps, endpoint, (g) =>
     appliedAt(g.request),
   );
+  const watched: WatchAction[] = [];
   for (const action of watches) {
     const problem = await executeWatch(octokit, ref, base, action, config.mode === "auto");
     if (problem) failures.push({ action, problem });
+    else watched.push(action);
   }
+  // The dashboard as the next tick will see it: with this tick's PRs and verdicts in.
+  const after = ledgerAfterTick(
+    ledger,
+    pullsByDecision(read.governed),
+    { actions: done, watches: watched },
+    deps.now,
+  );
   const dashboardProblem = await writeDashboard(
     {
       configErrors: [],
       levers,
       decisions,
-      ledger,
+      ledger: after.ledger,
+      pulls: after.pulls,
       holds: activeHolds(ledger, deps.now),
       problems: failures.map((f) => `${f.action.lever}: ${f.problem.message}`),
     },
@@ -234,6 +255,8 @@ export async function reconcileRepository(
     failures,
     needsHuman: read.needsHuman.map((r) => r.number),
     scheduleInterval: config.schedule.interval,
+    openPulls: openPullsAfter(read.governed, { actions: done, watches: watched }),
+    watchIntervalMs: watchCadence(read.governed, (g) => appliedAt(g.request), config.watch, deps.now),
     unsaved: dashboardProblem?.message,
   };
 }
@@ -243,13 +266,13 @@ async function execute(
   ref: RepoRef,
   base: BranchBase,
   action: Action,
-): Promise<GitHubProblem | undefined> {
+): Promise<{ problem?: GitHubProblem | undefined; number?: number | undefined }> {
   if (action.type === "close") {
     const closed = await closePull(octokit, ref, action.number, action.comment);
-    return closed.ok ? undefined : closed.error;
+    return closed.ok ? {} : { problem: closed.error };
   }
   const edit = action.decision.edit;
-  if (!edit) return { message: "the decision carries no edit" };
+  if (!edit) return { problem: { message: "the decision carries no edit" } };
   const pushed = await pushBranch(octokit, ref, {
     branch: action.branch,
     base,
@@ -257,10 +280,10 @@ async function execute(
     text: edit.after,
     message: commitMessage(action.decision),
   });
-  if (!pushed.ok) return pushed.error;
+  if (!pushed.ok) return { problem: pushed.error };
   if (action.type === "update") {
     const updated = await updatePull(octokit, ref, action.number, action.title, action.body);
-    return updated.ok ? undefined : updated.error;
+    return updated.ok ? { number: action.number } : { problem: updated.error };
   }
   const opened = await openPull(octokit, ref, {
     branch: action.branch,
@@ -270,5 +293,5 @@ async function execute(
     labels: action.labels,
     autoMerge: action.decision.approval === "auto",
   });
-  return opened.ok ? undefined : opened.error;
+  return opened.ok ? { number: opened.value } : { problem: opened.error };
 }

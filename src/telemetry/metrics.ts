@@ -1,8 +1,12 @@
-import { Counter, Gauge, Histogram, Registry } from "prom-client";
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
 
-/** The App's own metrics, on a registry of its own (no globals shared with other code). */
+/**
+ * The App's own metrics, on a registry of its own (no globals shared with other code), with
+ * prom-client's default process metrics (CPU, memory, event loop lag, open handles) on it too.
+ */
 export function createMetrics() {
   const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
   const m = {
     registry,
     decisions: new Counter({
@@ -13,8 +17,19 @@ export function createMetrics() {
     }),
     proposalsOpen: new Gauge({
       name: "governor_proposals_open",
-      help: "Governor pull requests open, per repository.",
+      help: "Governor pull requests open after the last reconcile, per repository, by kind (change: a tuning PR awaiting review; revert).",
+      labelNames: ["repository", "kind"] as const,
+      registers: [registry],
+    }),
+    lastSuccessfulReconcile: new Gauge({
+      name: "governor_last_successful_reconcile_timestamp_seconds",
+      help: "When the last reconcile of the repository ended without an error or a refused write (Unix seconds).",
       labelNames: ["repository"] as const,
+      registers: [registry],
+    }),
+    lastTick: new Gauge({
+      name: "governor_schedule_last_tick_timestamp_seconds",
+      help: "When the schedule's last tick ended (Unix seconds); /healthz fails after 3 tick intervals without one.",
       registers: [registry],
     }),
     verdicts: new Counter({

@@ -71,16 +71,29 @@ export interface DashboardInput {
   readonly tampered: boolean;
   /** What this tick could not do, by lever: what GitHub refused (a missing permission, a rate limit), a branch someone pushed to, a base that moved. */
   readonly problems?: readonly string[] | undefined;
+  /** Governor's PRs by the decision they carry (the ledger's `decision`): linked by number. */
+  readonly pulls?: ReadonlyMap<string, number> | undefined;
 }
 
 /**
- * The dashboard issue's body. Deterministic — no "updated at" — so that it is rewritten only
- * when something in it changed.
+ * Why a lever's last decision is what it is, in words that do not move with every sample: the
+ * check that stopped it (its numbers are in `/governor explain`), or the PR that proposes it.
+ */
+function why(d: Decision, pr: number | undefined): string {
+  if (d.decision === "propose") return pr !== undefined ? `#${pr}` : "no PR yet (see below)";
+  const failed = d.checks.find((c) => !c.ok);
+  return failed ? `\`${failed.name}\`` : cell(d.reason);
+}
+
+/**
+ * The dashboard issue's body. Deterministic — no "updated at", and no number that moves with
+ * every sample (a p95, a coverage, a deadband percentage: those are in `/governor explain` and in
+ * the PRs) — so that it is rewritten only when something in it changed: an idle tick writes nothing.
  */
 export function renderDashboard(d: DashboardInput, key: string): string {
   const out: string[] = [
     DASHBOARD_MARKER,
-    "This issue is kept up to date by Governor. Commands (write permission): `/governor hold [reason]`, `/governor resume`, `/governor explain` here; `/governor reject <reason>` on a tuning PR.",
+    "This issue is kept up to date by Governor. Commands (write permission): `/governor hold [reason]`, `/governor resume`, `/governor explain` here (every decision with its numbers); `/governor reject <reason>` on a tuning PR.",
     "",
   ];
   if (d.tampered)
@@ -99,16 +112,14 @@ export function renderDashboard(d: DashboardInput, key: string): string {
     );
   }
   if (d.decisions.length > 0) {
-    out.push(
-      "## Levers",
-      "",
-      "| lever | policy | current | last decision | reason |",
-      "|---|---|---|---|---|",
-    );
-    for (const x of d.decisions)
+    out.push("## Levers", "", "| lever | policy | current | last decision | why |", "|---|---|---|---|---|");
+    for (const x of d.decisions) {
+      const open = d.ledger.changes.find((c) => c.lever === x.lever && c.state === "open");
+      const pr = open ? d.pulls?.get(open.decision) : undefined;
       out.push(
-        `| ${x.lever} | ${x.policy} | ${x.from ?? "—"} | ${x.decision}${x.to && x.decision !== "no-change" ? ` → ${x.to}` : ""} | ${cell(x.reason)} |`,
+        `| ${x.lever} | ${x.policy} | ${x.from ?? "—"} | ${x.decision}${x.to && x.decision === "propose" ? ` → ${x.to}` : ""} | ${why(x, pr)} |`,
       );
+    }
     out.push("");
   }
   if (d.problems && d.problems.length > 0)
@@ -117,6 +128,10 @@ export function renderDashboard(d: DashboardInput, key: string): string {
     (c) =>
       c.state === "open" || (c.state === "applied" && c.verdict === undefined && c.revertedAt === undefined),
   );
+  const link = (decision: string) => {
+    const n = d.pulls?.get(decision);
+    return n === undefined ? "" : ` (#${n})`;
+  };
   out.push("## Changes in flight", "");
   if (inFlight.length === 0) out.push("None.");
   for (const c of inFlight) {
@@ -126,7 +141,7 @@ export function renderDashboard(d: DashboardInput, key: string): string {
         : c.appliedAt === undefined
           ? "merged, not yet applied"
           : `applied ${iso(c.appliedAt)}, watched until ${iso(c.appliedAt + d.watchWindowMs)}`;
-    out.push(`- **${c.lever}** ${c.from} → ${c.to}: ${where}`);
+    out.push(`- **${c.lever}** ${c.from} → ${c.to}: ${where}${link(c.decision)}`);
   }
   out.push("", "## Holds", "");
   if (d.holds.length === 0) out.push("None.");
@@ -142,7 +157,7 @@ export function renderDashboard(d: DashboardInput, key: string): string {
         : c.revertedAt !== undefined
           ? "reverted"
           : (c.verdict ?? "");
-    out.push(`- **${c.lever}** ${c.from} → ${c.to}: ${what}`);
+    out.push(`- **${c.lever}** ${c.from} → ${c.to}: ${what}${link(c.decision)}`);
   }
   const policies = [...new Set(d.levers.map((l) => l.policy))].sort();
   out.push(
