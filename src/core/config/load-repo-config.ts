@@ -1,6 +1,7 @@
 import type { Diagnostic } from "../diagnostics.js";
 import { sortDiagnostics } from "../diagnostics.js";
-import { parseDuration } from "../units/duration.js";
+import { MIN_SAMPLES_PER_GROUP } from "../stats/mann-whitney.js";
+import { formatDuration, parseDuration } from "../units/duration.js";
 import { type LoadedYaml, loadYaml, type SourceFile } from "../yaml/load.js";
 import { positionOf } from "../yaml/locate.js";
 import {
@@ -97,7 +98,7 @@ export function loadRepoConfig(input: RepoConfigInput): RepoConfigResult {
   const config = parsed.data;
   const entries = config.levers.map((lever, index) => ({ lever, index }));
   const checked = checkLevers(entries, config.guardrails, policyDefs, loadedConfig.value);
-  diagnostics.push(...checked.diagnostics, ...checkWatch(config, loadedConfig.value));
+  diagnostics.push(...checked.diagnostics, ...checkWatch(config, policyDefs, loadedConfig.value));
   const all = sortDiagnostics(diagnostics);
   return {
     ...(all.length === 0 ? { loaded: { config, policies, levers: checked.levers } } : {}),
@@ -134,10 +135,43 @@ export function parsePolicy(file: SourceFile): {
     : { policy: parsed.data, loaded: loaded.value, diagnostics: [] };
 }
 
-function checkWatch(config: RepoConfig, loaded: LoadedYaml): Diagnostic[] {
+function checkWatch(
+  config: RepoConfig,
+  policies: ReadonlyMap<string, Policy>,
+  loaded: LoadedYaml,
+): Diagnostic[] {
   const { window, interval } = config.watch;
   const w = parseDuration(window);
   const i = parseDuration(interval);
+  // A relative guardrail is a rank test of the window against as long a baseline: with fewer
+  // evaluations than the test needs it could never judge, and every change would be inconclusive.
+  const relative = [
+    ...config.guardrails.filter((g) => g.maxIncrease !== undefined).map((g) => g.name),
+    ...new Set(
+      config.levers.flatMap(
+        (l) =>
+          policies
+            .get(l.policy)
+            ?.guardrails.filter((g) => g.maxIncrease !== undefined)
+            .map((g) => g.name) ?? [],
+      ),
+    ),
+  ];
+  const [wv, iv] = [w.ok ? w.value : 0, i.ok ? i.value : 0];
+  const evaluations = wv > 0 && iv > 0 && iv <= wv ? Math.floor(wv / iv) + 1 : undefined;
+  if (evaluations !== undefined && relative.length > 0 && evaluations < MIN_SAMPLES_PER_GROUP) {
+    const p = positionOf(loaded, ["watch", "window"]);
+    return [
+      {
+        file: loaded.path,
+        line: p.line,
+        col: p.col,
+        message:
+          `watch.window: ${window} at watch.interval ${interval} gives ${evaluations} evaluations, and the relative guardrail${relative.length === 1 ? "" : "s"} ${relative.map((n) => `"${n}"`).join(", ")} need${relative.length === 1 ? "s" : ""} at least ${MIN_SAMPLES_PER_GROUP} after the change and as many before it: ` +
+          `every change would be inconclusive. Make the window at least ${formatDuration((MIN_SAMPLES_PER_GROUP - 1) * iv)} or the interval at most ${formatDuration(Math.floor(wv / (MIN_SAMPLES_PER_GROUP - 1) / 1000) * 1000)}`,
+      },
+    ];
+  }
   if (w.ok && i.ok && i.value > w.value) {
     const p = positionOf(loaded, ["watch", "interval"]);
     return [
