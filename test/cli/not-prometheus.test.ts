@@ -198,6 +198,7 @@ describe.each(Object.entries(PAGES))("a Prometheus URL that answers with %s", (_
   it("verify: exit 2", async () => {
     const r = await governor(["verify", "--repo", repo(), "--prometheus", server.url, "--now", iso(NOW)]);
     expect(r.code).toBe(2);
+    expect(r.stdout).not.toContain("must be the server's base URL");
     expect(`${r.stdout}${r.stderr}`).toContain("not the Prometheus HTTP API");
   });
 

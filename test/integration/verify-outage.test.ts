@@ -196,7 +196,7 @@ describe.skipIf(!available)("verify through a Prometheus outage and a window wit
       );
       for (const id of LEVERS)
         expect(down.stdout).toContain(
-          `${id} 300m → 450m: not judged — Prometheus unreachable (${url}): cannot connect (ECONNREFUSED); its window ends 2026-01-01T03:30Z: no verdict and nothing reverted until a run reaches Prometheus\n`,
+          `${id} 300m → 450m: not judged — Prometheus unreachable (${url}), see the warning; its window ends 2026-01-01T03:30Z: no verdict and nothing reverted until a run reaches Prometheus\n`,
         );
       expect(down.stdout).not.toMatch(/watching|INCONCLUSIVE/);
 

@@ -53,7 +53,9 @@ function inFlight(r: VerifyRow, outage: readonly string[]): string {
   const until = isoMinute(r.until ?? r.watch.appliedAt);
   if (r.status === "not-judged") {
     const when = (r.until ?? 0) > r.watch.now ? `its window ends ${until}` : `its window ended ${until}`;
-    return `${head}: not judged — ${outage[0]}; ${when}: no verdict and nothing reverted until a run reaches Prometheus`;
+    // The reason is told once on stderr: every row repeating it would bury the rows.
+    const who = /^(Prometheus [^(]*\([^)]*\))/.exec(outage[0] ?? "")?.[1] ?? "Prometheus did not answer";
+    return `${head}: not judged — ${who}, see the warning; ${when}: no verdict and nothing reverted until a run reaches Prometheus`;
   }
   const lines = [`${head}: watching until ${until} (${progress(r.watch)})${r.note ? `; ${r.note}` : ""}`];
   // What is missing so far is said as it happens: an outage inside the window does not go unseen.
