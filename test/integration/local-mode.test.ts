@@ -165,9 +165,13 @@ describe.skipIf(!available)("local mode end to end: real Prometheus, real git", 
     expect(d.diff).toContain(
       "-              cpu: 300m   # the original value\n+              cpu: 450m   # the original value\n",
     );
-    expect(d.checks.find((c: { name: string }) => c.name === "maxStep").detail).toMatch(
+    const maxStep = d.checks.find((c: { name: string }) => c.name === "maxStep");
+    expect(maxStep.detail).toMatch(
       /^limited to ±50% of the current value: \d+m recommended, capped at \+50% of 300m = 450m$/,
     );
+    // A check that bit says so to scripts too, not only in the PR body.
+    expect(maxStep).toMatchObject({ ok: true, limited: true });
+    expect(d.checks.find((c: { name: string }) => c.name === "data")).not.toHaveProperty("limited");
   });
 
   it("a replayed recording decides exactly as the live plan did", async () => {

@@ -63,7 +63,12 @@ export function planJson(decisions: readonly Decision[]): unknown {
       from: d.from ?? null,
       to: d.to ?? null,
       id: d.id,
-      checks: d.checks.map(({ name, ok, detail }) => ({ name, ok, detail })),
+      checks: d.checks.map(({ name, ok, detail, limited }) => ({
+        name,
+        ok,
+        ...(limited ? { limited } : {}),
+        detail,
+      })),
       hypothesis: d.hypothesis ?? null,
       guardrails: d.guardrails,
       rollback: d.rollback ?? null,
