@@ -72,7 +72,7 @@ export function limitCheck(
           ),
           value,
         };
-      return { check: pass(detail), value: capped, capped: detail };
+      return { check: { ...pass(detail), limited: true }, value: capped, capped: detail };
     }
   }
 }

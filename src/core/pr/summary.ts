@@ -51,14 +51,17 @@ export function totalReserved(d: Decision): string {
   return `${signedAmount(d, n.total ?? 0)} across ${r} replica${r === 1 ? "" : "s"}`;
 }
 
-/** The checks that cut the recommendation (bounds, maxStep). */
+/** The checks that cut the recommendation (bounds, maxStep, the container's limit). */
 export const limitingChecks = (d: Decision): Check[] => d.checks.filter((c) => c.ok && c.limited === true);
 
 /** How a limiting check cut the value: "capped at −50% of 2 = 1 by maxStep". */
-function cutText(d: Decision, c: Check): string {
+function cutText(d: Decision, c: Check, last: boolean): string {
   // The values as the PR writes them (the check's text is canonical: 2 for 2000m).
+  if (c.name === "limit") return c.detail; // "capped at the limit 600m"
   const capped = /capped at ([+−]\d+%)/.exec(c.detail)?.[1];
-  if (capped) return `capped at ${capped} of ${d.from ?? "?"} = ${d.to ?? "?"} by ${c.name}`;
+  // Only the last cut gives the value proposed; an earlier one is told as its check computed it.
+  const to = last ? d.to : /= (\S+)$/.exec(c.detail)?.[1];
+  if (capped) return `capped at ${capped} of ${d.from ?? "?"} = ${to ?? "?"} by ${c.name}`;
   const bound = /\(bounds (.*)\)/.exec(c.detail)?.[1];
   return `limited to the bound of ${bound ?? "the lever's bounds"}, to ${/, (\S+) proposed/.exec(c.detail)?.[1] ?? "?"}`;
 }
@@ -68,7 +71,8 @@ export function whyLine(d: Decision): string {
   const reason = d.why ?? d.rationale ?? d.reason;
   // The rationale's first clause is the observation the plain reason already gives; the rest sizes the value.
   const sizing = d.why !== undefined && d.rationale ? d.rationale.split("; ").slice(1).join("; ") : "";
-  const cuts = limitingChecks(d).map((c) => cutText(d, c));
+  const limiting = limitingChecks(d);
+  const cuts = limiting.map((c, i) => cutText(d, c, i === limiting.length - 1));
   const sized = sizing ? ` (${sizing})` : "";
   const how =
     cuts.length > 0

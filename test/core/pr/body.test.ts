@@ -82,6 +82,23 @@ describe("the tuning PR body: the first screen", () => {
     );
   });
 
+  it("a value capped at the container's limit says so in the why, and the limit check is 'limited'", () => {
+    const withLimit = deployment("500m").replace(
+      "              cpu: 500m\n",
+      "              cpu: 500m\n            limits:\n              cpu: 600m\n",
+    );
+    const d = decide({
+      files: { "d.yaml": withLimit },
+      signals: { usage: () => 0.655, throttling: () => 0 },
+    });
+    expect(d).toMatchObject({ decision: "propose", to: "600m" });
+    const body = renderPrBody(d, "30m");
+    expect(firstScreen(body)).toContain(
+      "Recommended 754m (+ 15% headroom = 0.753 cores), capped at +50% of 500m = 750m by maxStep, then capped at the limit 600m.",
+    );
+    expect(body).toContain("- ⚠️ limited **limit**: capped at the limit 600m");
+  });
+
   it("a 50% CPU cut is high risk and asks a person, whatever the policy declares", () => {
     const d = decide({
       files: { "d.yaml": deployment("2") },
