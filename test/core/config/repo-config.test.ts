@@ -219,7 +219,8 @@ describe("the repository config", () => {
   });
 
   it("refuses a watch too short for a relative guardrail to ever judge (the slo-step policy's +20% one)", () => {
-    const watch = (w: string) => edit("mode: suggest\n", `mode: suggest\nwatch: {window: ${w}, interval: 1m}\n`);
+    const watch = (w: string) =>
+      edit("mode: suggest\n", `mode: suggest\nwatch: {window: ${w}, interval: 1m}\n`);
     expect(problemsOf(watch("5m"))).toEqual([
       `${F}:3:17: watch.window: 5m at watch.interval 1m gives 6 evaluations, and the relative guardrail "p99-latency" needs at least 8 after the change and as many before it: every change would be inconclusive. Make the window at least 7m or the interval at most 42s`,
     ]);
