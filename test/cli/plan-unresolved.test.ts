@@ -1,4 +1,6 @@
 import { cpSync, readFileSync, writeFileSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { NOW } from "../helpers/engine.js";
@@ -42,6 +44,22 @@ describe("plan with a lever whose target cannot resolve", () => {
         `lever checkout-memory: the value cannot be read where the target points in the checkout, so it is blocked on every run: a configuration error (exit 1); fix .github/governor.yml or the file — governor validate --repo ${dir} lists every problem\n`,
     );
     expect(r.code).toBe(1);
+  });
+
+  it("with Prometheus also down, exit 1 (the config error comes first), and the message says 1, not 2", async () => {
+    const { dir } = await brokenExample();
+    // A port nothing listens on: bound, then closed.
+    const server = createServer();
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    const { port } = server.address() as AddressInfo;
+    await new Promise((r) => server.close(r));
+    const r = await runCli("plan", "--repo", dir, "--prometheus", `http://127.0.0.1:${port}`);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("levers[1].target.container");
+    expect(r.stderr).toContain(
+      "Prometheus could not be used: every lever that needed it is blocked (exit 1: the configuration errors above come first)",
+    );
+    expect(r.stderr).not.toContain("(exit 2)");
   });
 
   it("apply writes the levers that resolve and exits 1 for the one that does not", async () => {

@@ -119,8 +119,9 @@ export async function applyCommand(
       `${renderPlanText(decisions, ctx.value.loaded.config.watch.window, outage)}\n${done.length > 0 ? done.join("\n") : "nothing to apply"}\n`,
     );
   const unresolved = reportUnresolved(ctx.value, result, io);
-  if (outage !== undefined) io.stderr(`${outageMessage(outage)}\n`);
-  return unresolved > 0 ? 1 : outage !== undefined ? 2 : 0;
+  const code = unresolved > 0 ? 1 : outage !== undefined ? 2 : 0;
+  if (outage !== undefined) io.stderr(`${outageMessage(outage, code)}\n`);
+  return code;
 }
 
 /**

@@ -22,8 +22,9 @@ export async function planCommand(
   // A lever that cannot resolve is a config error, and says so: exit 1, never a silent 0.
   const unresolved = reportUnresolved(ctx.value, result, io);
   if (outage !== undefined) {
-    io.stderr(`${outageMessage(outage)}\n`);
-    return unresolved > 0 ? 1 : 2;
+    const code = unresolved > 0 ? 1 : 2;
+    io.stderr(`${outageMessage(outage, code)}\n`);
+    return code;
   }
   return unresolved > 0 ? 1 : 0;
 }
@@ -37,5 +38,5 @@ export function outageOf(result: LocalPlan): string | undefined {
 }
 
 /** The one message of a run Prometheus could not serve. */
-export const outageMessage = (reason: string): string =>
-  `${reason}\nPrometheus could not be used: every lever that needed it is blocked (exit 2)`;
+export const outageMessage = (reason: string, exit = 2): string =>
+  `${reason}\nPrometheus could not be used: every lever that needed it is blocked (exit ${exit}${exit === 1 ? ": the configuration errors above come first" : ""})`;
