@@ -42,6 +42,11 @@ export interface GuardrailData {
 }
 
 const num = (x: number) => (Number.isFinite(x) ? Number(x.toPrecision(4)).toString() : String(x));
+/** A relative change as a signed percentage to 0.01%: float noise (+3.469e-14%) reads as +0%. */
+const signedPct = (ratio: number) => {
+  const p = Math.abs(ratio) < 0.00005 ? 0 : Number((ratio * 100).toFixed(2));
+  return `${p >= 0 ? "+" : ""}${p}%`;
+};
 
 /**
  * Over the limit on CONSECUTIVE_BREACHES evaluations in a row. Evaluations are consecutive only
@@ -163,7 +168,7 @@ export function evaluateGuardrail(d: GuardrailData): GuardrailResult {
       const increase =
         b === 0 ? (median(now) > 0 ? Number.POSITIVE_INFINITY : 0) : (median(now) - b) / Math.abs(b);
       observed.push(
-        `median ${num(median(now))} vs ${num(b)} before (${increase >= 0 ? "+" : ""}${num(increase * 100)}%, p=${num(test.p)})`,
+        `median ${num(median(now))} vs ${num(b)} before (${signedPct(increase)}, p=${num(test.p)})`,
       );
       const insideSlo = g.withinSlo !== undefined && median(now) <= g.withinSlo;
       if (test.p < ALPHA && increase > g.maxIncrease && insideSlo)
@@ -209,7 +214,7 @@ export function effectReport(h: Hypothesis | undefined, during: SignalData | und
             : change >= h.value;
   const moved =
     base !== undefined
-      ? ` (from ${num(base)}${change !== undefined ? `, ${change >= 0 ? "+" : ""}${num(change * 100)}%` : ""})`
+      ? ` (from ${num(base)}${change !== undefined ? `, ${signedPct(change)}` : ""})`
       : "";
   return `${h.signal} averaged ${num(m)} in the window${moved}; expected: ${h.statement} — ${met === undefined ? "cannot tell" : met ? "as expected" : "not as expected"}`;
 }

@@ -172,6 +172,10 @@ describe("verdicts", () => {
       "throttling averaged 0.025 in the window (from 0.12, -79.17%); expected: throttling (now 0.12) stays below 0.05 within 30m of the change being applied — as expected",
     );
     expect(effectReport(h, MISSING)).toMatch(/^throttling: no data in the window/);
+    // (0.1 + 0.2) / 2 is 0.15000000000000002: float noise is +0%, never "+1.85e-14%".
+    expect(effectReport({ ...h, baseline: 0.15 }, series([0.1, 0.2]))).toContain(
+      "averaged 0.15 in the window (from 0.15, +0%)",
+    );
   });
 });
 
