@@ -88,6 +88,21 @@ describe("one broken lever is a problem of that lever only", () => {
   });
 });
 
+describe("the broken lever's own merged change", () => {
+  it("is still judged: its file gone, the breach is commented and left to a person, never silently dropped", async () => {
+    const { repo, result, dashboard } = await reconcile({
+      config: (c) => c.replace("file: apps/d.yaml", "file: apps/gone.yaml"),
+    });
+    expect(result?.leverErrors.map((e) => e.lever)).toEqual(["cpu"]);
+    expect(result?.watches.map((w) => w.type)).toEqual(["cannot-revert"]);
+    expect(repo.served).toContain("POST /repos/o/infra/issues/12/labels");
+    expect(repo.revertOpenedAt()).toBeUndefined();
+    expect(dashboard).toContain(
+      '- **cpu**: `.github/governor.yml:5:20: levers[0].target.file: "apps/gone.yaml" does not exist in the repository`',
+    );
+  });
+});
+
 describe("a config that cannot be used as a whole", () => {
   it("does not load (a schema error): no revert can be judged, so the dashboard says on top that the watch of #12 is paused, and the reconcile counts as failed", async () => {
     const { repo, result, dashboard, metrics } = await reconcile({
