@@ -97,6 +97,12 @@ async function reconcileMeasured(
       command,
     );
     for (const e of result.configErrors) log.warn({ repository: where }, `invalid Governor config: ${e}`);
+    for (const e of result.leverErrors)
+      log.warn({ repository: where, lever: e.lever }, `lever not tuned: ${e.error}`);
+    // A merged change left unjudged is a failed reconcile: a breach of it would not be reverted.
+    metrics.watchesPaused.set({ repository: where }, result.pausedWatches.length);
+    for (const n of result.pausedWatches)
+      log.error({ repository: where, pr: n }, `the watch of #${n} is paused: the config cannot be used`);
     for (const d of result.decisions) {
       metrics.decisions.inc({ decision: d.decision, policy: d.policy });
       log.info({ repository: where, decision: d.id, lever: d.lever, outcome: d.decision }, d.reason);
@@ -116,7 +122,7 @@ async function reconcileMeasured(
       metrics.proposalsOpen.set({ repository: where, kind: "change" }, result.openPulls.change);
       metrics.proposalsOpen.set({ repository: where, kind: "revert" }, result.openPulls.revert);
     }
-    if (result.failures.length === 0)
+    if (result.failures.length === 0 && result.pausedWatches.length === 0)
       metrics.lastSuccessfulReconcile.set({ repository: where }, deps.clock() / 1000);
     for (const f of result.failures)
       log.error(

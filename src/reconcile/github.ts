@@ -1,8 +1,6 @@
-import { dirname } from "node:path";
 import type { ProbotOctokit } from "probot";
-import { readBuiltinPolicies } from "../adapters/fs/read-repo-config.js";
 import { type BranchBase, pushBranch } from "../adapters/github/branch.js";
-import { type RepoRef, readFolders, readSnapshot } from "../adapters/github/snapshot.js";
+import { type RepoRef, readSnapshot } from "../adapters/github/snapshot.js";
 import {
   closePull,
   commentAndLabel,
@@ -10,14 +8,12 @@ import {
   openPull,
   updatePull,
 } from "../adapters/github/writes.js";
-import { CONFIG_PATH, loadRepoConfig } from "../core/config/load-repo-config.js";
-import { type Diagnostic, formatDiagnostic } from "../core/diagnostics.js";
+import { CONFIG_PATH } from "../core/config/load-repo-config.js";
 import type { Decision } from "../core/engine/decision.js";
 import { extractHpas } from "../core/engine/hpa.js";
 import type { Ledger } from "../core/engine/ledger.js";
-import { type PlanInput, plan } from "../core/engine/plan.js";
+import { plan } from "../core/engine/plan.js";
 import { activeHolds } from "../core/engine/thrash.js";
-import { parseLeverFile } from "../core/levers/parsed-file.js";
 import { commitMessage } from "../core/pr/commit-message.js";
 import { type Action, planActions } from "../core/reconcile/actions.js";
 import { watchCadence } from "../core/reconcile/cadence.js";
@@ -28,14 +24,16 @@ import {
   type DashboardInput,
   renderDashboard,
 } from "../core/reconcile/dashboard.js";
+import type { LeverError } from "../core/reconcile/dashboard-errors.js";
 import { pickDashboard } from "../core/reconcile/dashboard-issue.js";
 import { ledgerAfterTick, openPullsAfter, pullsByDecision } from "../core/reconcile/dashboard-ledger.js";
-import type { WatchAction } from "../core/reconcile/watch-actions.js";
+import { unsettledChanges, type WatchAction } from "../core/reconcile/watch-actions.js";
 import { linkBases } from "../core/signals/links.js";
 import { type SignalRequest, signalRequests } from "../core/signals/requests.js";
 import type { SignalSource } from "../core/signals/source.js";
 import { parseDuration } from "../core/units/duration.js";
 import { collectSignals } from "./collect-signals.js";
+import { readRepoConfig, whyNotWatched } from "./github-config.js";
 import { writeDashboard as putDashboard } from "./github-dashboard.js";
 import { appliedTimes, executeWatch, watchMergedChanges } from "./github-watch.js";
 
@@ -63,7 +61,15 @@ export interface ReconcileDeps {
 }
 
 export interface ReconcileResult {
+  /** Problems of the config as a whole: nothing is proposed. */
   readonly configErrors: readonly string[];
+  /** Problems of single levers: those are not proposed, every other lever is. */
+  readonly leverErrors: readonly LeverError[];
+  /**
+   * Governor's merged changes left unjudged this run because the config does not load (or names no
+   * Prometheus the operator offers): a breach of theirs would not be reverted.
+   */
+  readonly pausedWatches: readonly number[];
   readonly decisions: readonly Decision[];
   readonly actions: readonly Action[];
   readonly watches: readonly WatchAction[];
@@ -88,8 +94,6 @@ export interface ReconcileResult {
   readonly unsaved?: string | undefined;
 }
 
-const enc = (text: string) => new TextEncoder().encode(text);
-
 /**
  * One level-triggered pass over one repository: read its state (two GraphQL requests), decide
  * with the pure engine, and make only the missing changes. Safe to repeat at any moment.
@@ -100,7 +104,15 @@ export async function reconcileRepository(
   deps: ReconcileDeps,
   command?: Command | readonly Command[],
 ): Promise<ReconcileResult> {
-  const empty = { decisions: [], actions: [], watches: [], failures: [], needsHuman: [] };
+  const empty = {
+    decisions: [],
+    actions: [],
+    watches: [],
+    failures: [],
+    needsHuman: [],
+    leverErrors: [],
+    pausedWatches: [],
+  };
   const snapshot = await readSnapshot(octokit, ref);
   if (snapshot.config === undefined)
     return { ...empty, configErrors: [], unsaved: `${CONFIG_PATH} is missing on the default branch` }; // not opted in
@@ -121,52 +133,44 @@ export async function reconcileRepository(
       ),
     );
   };
-  /** A config that cannot be acted on: nothing is proposed, and the errors go to the dashboard. */
-  const refuse = async (configErrors: string[], watchWindow: string): Promise<ReconcileResult> => {
-    const ledger = { changes: [], holds: state.holds, resumes: state.resumes };
+  const cfg = await readRepoConfig(octokit, ref, { ...snapshot, config: snapshot.config });
+  const loaded = cfg.result.loaded;
+  const endpoint = loaded ? deps.endpoint(loaded.config.prometheus?.endpoint) : undefined;
+  if (!loaded || endpoint === undefined || typeof endpoint === "string") {
+    // Without the config there is no guardrail, window or Prometheus to watch with (the PRs'
+    // metadata names only the lever, its file and values): the watch is paused, and says so.
+    const { errors, because } = whyNotWatched(cfg, typeof endpoint === "string" ? endpoint : undefined);
+    const chain = ledgerFromChangeRequests(snapshot.requests, deps.key, () => undefined);
+    const paused = unsettledChanges(chain.governed).map((g) => ({
+      number: g.request.number,
+      lever: g.meta.lever,
+    }));
+    const ledger = { changes: chain.ledger.changes, holds: state.holds, resumes: state.resumes };
     const problem = await writeDashboard(
-      { configErrors, levers: [], decisions: [], ledger, holds: [] },
-      watchWindow,
+      {
+        configErrors: errors,
+        paused: { because, watches: paused },
+        levers: [],
+        decisions: [],
+        ledger,
+        pulls: pullsByDecision(chain.governed),
+        holds: activeHolds(ledger, deps.now),
+      },
+      loaded?.config.watch.window ?? "30m",
     );
-    return { ...empty, configErrors, unsaved: problem?.message };
-  };
-  const result = loadRepoConfig({
-    config: { path: CONFIG_PATH, bytes: enc(snapshot.config) },
-    repoPolicies: snapshot.policies.map((p) => ({ path: p.path, bytes: enc(p.text) })),
-    builtinPolicies: await readBuiltinPolicies(),
-  });
-  const folders = [...new Set(result.targets.map((t) => dirname(t.file)))];
-  const files = folders.length > 0 ? await readFolders(octokit, ref, snapshot.oid, folders) : new Map();
-  const missing: Diagnostic[] = result.targets.flatMap((t) => {
-    const f = files.get(t.file);
-    const problem = !f
-      ? `"${t.file}" does not exist in the repository`
-      : "problem" in f
-        ? f.problem
-        : undefined;
-    return problem
-      ? [
-          {
-            file: t.source.file,
-            line: t.source.line,
-            col: t.source.col,
-            message: `${t.source.field}: ${problem}`,
-          },
-        ]
-      : [];
-  });
-  // A symlink in the tree is only its target's path: reading it as a policy would mean following it.
-  const linked = snapshot.symlinkPolicies.map(
-    (p) => `${p}: is a symlink: Governor reads policies only from regular files in the repository`,
-  );
-  if (!result.loaded || missing.length > 0 || linked.length > 0) {
-    return refuse([...[...result.diagnostics, ...missing].map(formatDiagnostic), ...linked], "30m");
+    return {
+      ...empty,
+      configErrors: errors,
+      pausedWatches: paused.map((w) => w.number),
+      unsaved: problem?.message,
+    };
   }
-  const { config, levers } = result.loaded;
-  const endpoint = deps.endpoint(config.prometheus?.endpoint);
-  if (typeof endpoint === "string") {
-    return refuse([`${CONFIG_PATH}: prometheus.endpoint: ${endpoint}`], config.watch.window);
-  }
+  const { config, levers } = loaded;
+  const { files, parsed, configErrors, leverErrors } = cfg;
+  // A lever that cannot resolve is held back alone; a problem of the whole config (a symlinked
+  // policy) holds back every proposal. Merged changes are watched with every lever either way.
+  const broken = new Set(leverErrors.map((e) => e.lever));
+  const tuned = configErrors.length > 0 ? [] : levers.filter((l) => !broken.has(l.id));
   const appliedAt = await appliedTimes(octokit, ref, snapshot.oid, config, snapshot.requests, {
     levers,
     endpoint,
@@ -175,17 +179,14 @@ export async function reconcileRepository(
   });
   const read = ledgerFromChangeRequests(snapshot.requests, deps.key, appliedAt);
   const ledger: Ledger = { changes: read.ledger.changes, holds: state.holds, resumes: state.resumes };
-  const parsed: PlanInput["files"] = new Map(
-    [...files].flatMap(([path, f]) => ("text" in f ? [[path, parseLeverFile(f.text, path)] as const] : [])),
-  );
-  const requests: SignalRequest[] = levers.flatMap((l) => {
+  const requests: SignalRequest[] = tuned.flatMap((l) => {
     const r = signalRequests(l, config.guardrails, deps.now);
     return r.ok ? r.value : [];
   });
   const answers = await collectSignals(endpoint.source, requests);
   const decisions = plan({
     config,
-    levers,
+    levers: tuned,
     files: parsed,
     answers,
     ledger,
@@ -235,7 +236,8 @@ export async function reconcileRepository(
   );
   const dashboardProblem = await writeDashboard(
     {
-      configErrors: [],
+      configErrors,
+      leverErrors,
       levers,
       decisions,
       ledger: after.ledger,
@@ -248,7 +250,9 @@ export async function reconcileRepository(
   if (dashboardProblem)
     failures.push({ action: { type: "dashboard", lever: "-" }, problem: dashboardProblem });
   return {
-    configErrors: [],
+    configErrors,
+    leverErrors,
+    pausedWatches: [],
     decisions,
     actions,
     watches,

@@ -23,7 +23,13 @@ export function createMetrics() {
     }),
     lastSuccessfulReconcile: new Gauge({
       name: "governor_last_successful_reconcile_timestamp_seconds",
-      help: "When the last reconcile of the repository ended without an error or a refused write (Unix seconds).",
+      help: "When the last reconcile of the repository ended without an error, a refused write or a paused watch (Unix seconds).",
+      labelNames: ["repository"] as const,
+      registers: [registry],
+    }),
+    watchesPaused: new Gauge({
+      name: "governor_watches_paused",
+      help: "Governor's merged changes the repository's last reconcile left unjudged because its config does not load (or names no Prometheus the operator offers): a breach of theirs would not be reverted.",
       labelNames: ["repository"] as const,
       registers: [registry],
     }),

@@ -15,6 +15,8 @@ export interface WatchedRepo {
   readonly revertOpenedAt: () => number | undefined;
   /** Requests served, by "METHOD path". */
   readonly served: string[];
+  /** The dashboard issue's body as Governor last wrote it. */
+  readonly dashboard: () => string | undefined;
 }
 
 export const WATCHED_KEY = "watched-repo-webhook-secret";
@@ -24,8 +26,13 @@ export function watchedRepo(options: {
   readonly watchInterval: string;
   readonly scheduleInterval: string;
   readonly clock: () => number;
+  /** The config as served, from the one of this repository (a test breaking it). */
+  readonly config?: ((config: string) => string) | undefined;
+  /** The entries of `.github/governor/policies` (none by default). */
+  readonly policies?: ReadonlyArray<Record<string, unknown>> | undefined;
 }): WatchedRepo {
-  const config = `${CONFIG}schedule: {interval: ${options.scheduleInterval}}\nwatch: {interval: ${options.watchInterval}, window: 30m, appliedWhen: {merged: 1m}}\n`;
+  const own = `${CONFIG}schedule: {interval: ${options.scheduleInterval}}\nwatch: {interval: ${options.watchInterval}, window: 30m, appliedWhen: {merged: 1m}}\n`;
+  const config = options.config ? options.config(own) : own;
   const head = DEPLOYMENT.replace("cpu: 500m", "cpu: 690m");
   const iso = (t: number) => new Date(t).toISOString();
   const meta = renderMetadata(
@@ -77,7 +84,7 @@ export function watchedRepo(options: {
             repository: {
               defaultBranchRef: { name: "main", target: { oid: "base0", tree: { oid: "tree0" } } },
               config: { text: config, byteSize: config.length, isBinary: false },
-              policies: null,
+              policies: options.policies ? { entries: options.policies } : null,
               pullRequests: { nodes: pulls },
               dashboard: { nodes: dashboard === undefined ? [] : [{ number: 1, body: dashboard }] },
             },
@@ -130,7 +137,7 @@ export function watchedRepo(options: {
       return ok([], 201);
     return ok({ message: `not served: ${method} ${p}` }, 404);
   };
-  return { route, revertOpenedAt: () => revertOpenedAt, served };
+  return { route, revertOpenedAt: () => revertOpenedAt, served, dashboard: () => dashboard };
 }
 
 /**

@@ -4,6 +4,7 @@ import { policyRecord } from "../engine/autonomy.js";
 import type { Decision } from "../engine/decision.js";
 import { describeScope, type HoldScope, type Ledger, type LedgerHold } from "../engine/ledger.js";
 import { parseSignedBlock, renderSignedBlock } from "../pr/signed-block.js";
+import { type ConfigProblems, configErrorLines, pausedBanner } from "./dashboard-errors.js";
 
 /**
  * The first line of the dashboard's body: how Governor finds its own issue. A label can be put on
@@ -60,8 +61,7 @@ export function applyCommand(state: DashboardState, c: Command, now: number): Da
 const cell = (s: string) => s.replace(/\|/g, "\\|").replace(/\n/g, " ");
 const iso = (t: number) => new Date(t).toISOString().replace(/\.\d{3}Z$/, "Z");
 
-export interface DashboardInput {
-  readonly configErrors: readonly string[];
+export interface DashboardInput extends ConfigProblems {
   readonly levers: readonly ResolvedLever[];
   readonly decisions: readonly Decision[];
   readonly ledger: Ledger;
@@ -96,21 +96,13 @@ export function renderDashboard(d: DashboardInput, key: string): string {
     "This issue is kept up to date by Governor. Commands (write permission): `/governor hold [reason]`, `/governor resume`, `/governor explain` here (every decision with its numbers); `/governor reject <reason>` on a tuning PR.",
     "",
   ];
+  out.push(...pausedBanner(d));
   if (d.tampered)
     out.push(
       "> ⚠️ The hidden state below was edited by hand and was ignored; holds and resumes recorded before are lost.",
       "",
     );
-  if (d.configErrors.length > 0) {
-    out.push(
-      "## ❌ Configuration errors",
-      "",
-      "Nothing is proposed until these are fixed:",
-      "",
-      ...d.configErrors.map((e) => `- \`${e}\``),
-      "",
-    );
-  }
+  out.push(...configErrorLines(d));
   if (d.decisions.length > 0) {
     out.push("## Levers", "", "| lever | policy | current | last decision | why |", "|---|---|---|---|---|");
     for (const x of d.decisions) {
@@ -132,15 +124,19 @@ export function renderDashboard(d: DashboardInput, key: string): string {
     const n = d.pulls?.get(decision);
     return n === undefined ? "" : ` (#${n})`;
   };
+  const paused = new Set(d.paused?.watches.map((w) => w.number));
   out.push("## Changes in flight", "");
   if (inFlight.length === 0) out.push("None.");
   for (const c of inFlight) {
+    const n = d.pulls?.get(c.decision);
     const where =
       c.state === "open"
         ? "proposed, awaiting review"
-        : c.appliedAt === undefined
-          ? "merged, not yet applied"
-          : `applied ${iso(c.appliedAt)}, watched until ${iso(c.appliedAt + d.watchWindowMs)}`;
+        : n !== undefined && paused.has(n)
+          ? "merged, its watch is paused (see above)"
+          : c.appliedAt === undefined
+            ? "merged, not yet applied"
+            : `applied ${iso(c.appliedAt)}, watched until ${iso(c.appliedAt + d.watchWindowMs)}`;
     out.push(`- **${c.lever}** ${c.from} → ${c.to}: ${where}${link(c.decision)}`);
   }
   out.push("", "## Holds", "");

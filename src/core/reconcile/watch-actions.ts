@@ -22,6 +22,19 @@ const settled = (g: GovernedRequest, reverted: ReadonlySet<string>) =>
   g.request.labels.includes(LABEL.needsHuman) ||
   reverted.has(g.meta.decision);
 
+/**
+ * Governor's merged changes that have no verdict yet (not verified, inconclusive, left to a person
+ * or reverted): the ones a watch is owed to, read from the PRs alone — no config needed.
+ */
+export function unsettledChanges(governed: readonly GovernedRequest[]): GovernedRequest[] {
+  const reverted = new Set(
+    governed.filter((g) => g.meta.kind === "revert" && g.meta.reverts).map((g) => g.meta.reverts as string),
+  );
+  return governed.filter(
+    (g) => g.meta.kind === "change" && g.request.mergedAt !== undefined && !settled(g, reverted),
+  );
+}
+
 /** The merged changes being watched at `now`. */
 export function dueWatches(
   governed: readonly GovernedRequest[],
@@ -29,12 +42,8 @@ export function dueWatches(
   appliedAt: (g: GovernedRequest) => number | undefined,
   now: number,
 ): DueWatch[] {
-  const reverted = new Set(
-    governed.filter((g) => g.meta.kind === "revert" && g.meta.reverts).map((g) => g.meta.reverts as string),
-  );
   const out: DueWatch[] = [];
-  for (const g of governed) {
-    if (g.meta.kind !== "change" || g.request.mergedAt === undefined || settled(g, reverted)) continue;
+  for (const g of unsettledChanges(governed)) {
     const lever = levers.find((l) => l.id === g.meta.lever);
     const applied = appliedAt(g);
     if (lever && applied !== undefined && now > applied)
