@@ -213,9 +213,7 @@ export function effectReport(h: Hypothesis | undefined, during: SignalData | und
             ? -change >= h.value
             : change >= h.value;
   const moved =
-    base !== undefined
-      ? ` (from ${num(base)}${change !== undefined ? `, ${signedPct(change)}` : ""})`
-      : "";
+    base !== undefined ? ` (from ${num(base)}${change !== undefined ? `, ${signedPct(change)}` : ""})` : "";
   return `${h.signal} averaged ${num(m)} in the window${moved}; expected: ${h.statement} — ${met === undefined ? "cannot tell" : met ? "as expected" : "not as expected"}`;
 }
 

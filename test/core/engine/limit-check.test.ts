@@ -58,7 +58,12 @@ describe("the limit check", () => {
     const d = decideOne(deployment("500m", "600m"), 0.6);
     expect(d).toMatchObject({ decision: "propose", to: "600m" });
     expect(d.reason).toContain("500m → 600m (capped at the limit 600m)");
-    expect(limitOf(d)).toEqual({ name: "limit", ok: true, limited: true, detail: "capped at the limit 600m" });
+    expect(limitOf(d)).toEqual({
+      name: "limit",
+      ok: true,
+      limited: true,
+      detail: "capped at the limit 600m",
+    });
     expect(d.edit?.after).toBe(deployment("600m", "600m"));
   });
 
@@ -90,7 +95,12 @@ describe("the limit check", () => {
     const file = `${deployment("400m", "500m")}`;
     const d = decideOne(file, 0.05, config("resources.limits.cpu"));
     expect(d).toMatchObject({ decision: "propose", to: "400m" });
-    expect(limitOf(d)).toEqual({ name: "limit", ok: true, limited: true, detail: "capped at the request 400m" });
+    expect(limitOf(d)).toEqual({
+      name: "limit",
+      ok: true,
+      limited: true,
+      detail: "capped at the request 400m",
+    });
   });
 
   it("is not there for a lever that is neither a request nor a limit", () => {
