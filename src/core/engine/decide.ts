@@ -1,6 +1,7 @@
 import type { ResolvedLever } from "../config/check-levers.js";
 import type { RepoConfig } from "../config/repo-schema.js";
 import { readIn } from "../levers/edit.js";
+import { formatEnvLike, isEnvTarget } from "../levers/env-units.js";
 import { formatLike } from "../levers/format.js";
 import { writePaired } from "../levers/limit.js";
 import type { ParsedFile } from "../levers/parsed-file.js";
@@ -243,7 +244,10 @@ export function decide(input: DecideInput): Decision {
     ...known,
     risk: risk.level,
     riskReason: risk.reason,
-    ...(compareValues(rec.value, value) !== 0 ? { recommended: formatLike(from, rec.value) } : {}),
+    // Written as the value is: in an env var, a JVM-style size stays JVM-style (1047M, not bytes).
+    ...(compareValues(rec.value, value) !== 0
+      ? { recommended: (isEnvTarget(lever.target) ? formatEnvLike : formatLike)(from, rec.value) }
+      : {}),
     ...(replicas ? { replicas } : {}),
     ...(earlier ? { earlier } : {}),
     to,

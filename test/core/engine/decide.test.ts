@@ -555,3 +555,27 @@ describe("earned autonomy", () => {
     );
   });
 });
+
+describe("an env var's JVM-style size", () => {
+  const MI = 1024 * 1024;
+  const HEAP = `  - id: heap
+    policy: k8s-memory-request
+    target: {file: d.yaml, kind: Deployment, name: d, container: c, field: env.MAX_HEAP_SIZE}
+    selector: '{pod=~"d-.*"}'
+    bounds: {min: 128Mi, max: 8Gi}
+    cooldown: 24h
+`;
+  const withEnv = DEPLOYMENT.replace(
+    "          resources:",
+    "          env:\n            - {name: MAX_HEAP_SIZE, value: 512M}\n          resources:",
+  );
+  it("tells the recommendation in the value's own family (2356M, not bytes)", () => {
+    const d = decideOne({
+      config: config(HEAP),
+      files: { "d.yaml": withEnv },
+      signals: { working_set: () => 2048 * MI, oom: () => 0 },
+    });
+    expect(d).toMatchObject({ decision: "propose", from: "512M", to: "768M" });
+    expect(d.recommended).toBe("2356M");
+  });
+});
