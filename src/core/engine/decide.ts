@@ -86,6 +86,13 @@ function relativeChange(from: LeverValue, to: LeverValue): number {
   return a === 0 ? (b === 0 ? 0 : Number.POSITIVE_INFINITY) : Math.abs(b - a) / Math.abs(a);
 }
 
+/** (to − from) / from as a signed percentage, "+169.0%" or "-25.0%"; "+∞%" from zero. */
+function signedChange(from: LeverValue, to: LeverValue): string {
+  const sign = compareValues(to, from) < 0 ? "-" : "+";
+  const rel = relativeChange(from, to);
+  return `${sign}${Number.isFinite(rel) ? (rel * 100).toFixed(1) : "∞"}%`;
+}
+
 /** Evaluates one lever: never throws, always returns a decision — including why nothing changes. */
 export function decide(input: DecideInput): Decision {
   const { lever, config, now } = input;
@@ -176,8 +183,12 @@ export function decide(input: DecideInput): Decision {
     const at = checks.findIndex((c) => c.name === "deadband");
     const deadband = lever.strategy.type === "slo-step" ? 0 : lever.strategy.deadband;
     const proposed = deadbandCheck(current, value, deadband);
-    const was = checks[at]?.detail.replace(/^change of (\S+) .*$/, "$1");
-    if (at >= 0) checks[at] = { ...proposed, detail: `${proposed.detail}; ${was} recommended` };
+    // Signed, and told as a change: "169.0% recommended" read as if 169% were the value.
+    if (at >= 0)
+      checks[at] = {
+        ...proposed,
+        detail: `${proposed.detail}; the recommendation was a ${signedChange(current, rec.value)} change`,
+      };
     // A cap (bound, maxStep, limit) can shrink a change below the deadband: then it is not worth a rollout.
     if (!proposed.ok) return noChange(`no change: ${proposed.detail} after the cap`, rec.rationale);
   }

@@ -579,3 +579,13 @@ describe("an env var's JVM-style size", () => {
     expect(d.recommended).toBe("2356M");
   });
 });
+
+describe("a capped change's deadband check", () => {
+  it("tells the recommendation as a signed change, not as if it were the value", () => {
+    const d = decideOne({ signals: { usage: () => 0.1, throttling: () => 0 } });
+    expect(d).toMatchObject({ decision: "propose", from: "500m", to: "250m" });
+    expect(d.checks.find((c) => c.name === "deadband")?.detail).toBe(
+      "change of 50.0% (deadband 10.0%); the recommendation was a -77.0% change",
+    );
+  });
+});
