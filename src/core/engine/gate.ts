@@ -124,8 +124,18 @@ export function stepCheck(
     compareValues(up, current) >= 0 ? up : current,
   );
   const pct = `±${Math.round(lever.maxStep * 100)}%`;
-  if (compareValues(limited, current) === 0)
-    return { check: fail("maxStep", `no change fits within ${pct} of the current value`), value: limited };
+  if (compareValues(limited, current) === 0) {
+    // The step is finer than the value's smallest unit (±50% of 1m rounds back to 1m). maxStep is
+    // a safety bound the user set, so the gate does not widen it to one unit: it says what to do.
+    const f = (v: LeverValue) => formatLike(undefined, v);
+    return {
+      check: fail(
+        "maxStep",
+        `no change fits within ${pct} of the current value: ${pct} of ${f(current)} is less than its smallest unit, so it rounds back to ${f(current)} every time; raise maxStep, or set the value once with \`governor set ${lever.id} ${f(value)}\``,
+      ),
+      value: limited,
+    };
+  }
   if (compareValues(limited, value) === 0) return { check: pass("maxStep", `within ${pct}`), value: limited };
   const sign = compareValues(limited, current) > 0 ? "+" : "−";
   const f = (v: LeverValue) => formatLike(undefined, v);

@@ -589,3 +589,17 @@ describe("a capped change's deadband check", () => {
     );
   });
 });
+
+describe("a step finer than the value's smallest unit", () => {
+  it("says what to do instead of 'no change' forever (1m can never grow by ±50%)", () => {
+    const d = decideOne({
+      config: config(lever().replace("min: 100m", "min: 1m")),
+      files: { "d.yaml": DEPLOYMENT.replace("cpu: 500m", "cpu: 1m") },
+      signals: { usage: () => 0.05, throttling: () => 0 },
+    });
+    expect(d).toMatchObject({ decision: "no-change", from: "1m" });
+    expect(d.reason).toBe(
+      "no change: no change fits within ±50% of the current value: ±50% of 1m is less than its smallest unit, so it rounds back to 1m every time; raise maxStep, or set the value once with `governor set cpu 58m`",
+    );
+  });
+});
