@@ -167,7 +167,7 @@ export function decide(input: DecideInput): Decision {
   value = bounds.value;
   if (!bounds.check.ok) return noChange(`no change: ${bounds.check.detail}`, rec.rationale);
   if (current) {
-    const step = stepCheck(lever, current, value);
+    const step = stepCheck(lever, current, value, from);
     checks.push(step.check);
     value = step.value;
     if (!step.check.ok) return noChange(`no change: ${step.check.detail}`, rec.rationale);

@@ -1,5 +1,6 @@
 import type { ResolvedLever } from "../config/check-levers.js";
 import type { RepoConfig } from "../config/repo-schema.js";
+import { formatEnvLike, isEnvTarget } from "../levers/env-units.js";
 import { formatLike } from "../levers/format.js";
 import type { SignalRequest } from "../signals/requests.js";
 import type { SignalData } from "../signals/source.js";
@@ -111,7 +112,11 @@ export function stepCheck(
   lever: ResolvedLever,
   current: LeverValue,
   value: LeverValue,
+  /** The current value as written: an env var's JVM-style size (512M) is told in its own family. */
+  from?: string,
 ): { check: Check; value: LeverValue } {
+  const f = (v: LeverValue) =>
+    from !== undefined && isEnvTarget(lever.target) ? formatEnvLike(from, v) : formatLike(undefined, v);
   if (lever.strategy.type === "slo-step")
     return { check: pass("maxStep", `one step of ${String(lever.step ?? lever.strategy.step)}`), value };
   const cur = magnitude(current);
@@ -127,7 +132,6 @@ export function stepCheck(
   if (compareValues(limited, current) === 0) {
     // The step is finer than the value's smallest unit (±50% of 1m rounds back to 1m). maxStep is
     // a safety bound the user set, so the gate does not widen it to one unit: it says what to do.
-    const f = (v: LeverValue) => formatLike(undefined, v);
     return {
       check: fail(
         "maxStep",
@@ -138,7 +142,6 @@ export function stepCheck(
   }
   if (compareValues(limited, value) === 0) return { check: pass("maxStep", `within ${pct}`), value: limited };
   const sign = compareValues(limited, current) > 0 ? "+" : "−";
-  const f = (v: LeverValue) => formatLike(undefined, v);
   return {
     check: limitedBy(
       "maxStep",

@@ -577,6 +577,9 @@ describe("an env var's JVM-style size", () => {
     });
     expect(d).toMatchObject({ decision: "propose", from: "512M", to: "768M" });
     expect(d.recommended).toBe("2356M");
+    expect(d.checks.find((c) => c.name === "maxStep")?.detail).toBe(
+      "limited to ±50% of the current value: 2356M recommended, capped at +50% of 512M = 768M",
+    );
   });
 });
 
