@@ -10,7 +10,8 @@ import type { Io } from "./io.js";
  * lever ids; returns how many there are, so the command exits 1 instead of 0.
  */
 export function reportUnresolved(ctx: LocalContext, result: LocalPlan, io: Io): number {
-  const unresolved = checkTargetsResolve(ctx.targets, result.input.files);
+  // A lever that resolves but cannot work (request above its limit...) is decided, and told, by plan.
+  const unresolved = checkTargetsResolve(ctx.targets, result.input.files).filter((d) => !d.unfit);
   if (unresolved.length === 0) return 0;
   for (const d of unresolved) io.stderr(`${formatDiagnostic({ ...d, file: join(ctx.repo, d.file) })}\n`);
   const ids = [...new Set(unresolved.map((d) => d.lever))];

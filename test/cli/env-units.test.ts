@@ -50,4 +50,28 @@ describe("governor set on a JVM-style env var", () => {
     expect(governor("set", "cassandra-heap", "1536Mi", "--repo", dir).status).toBe(0);
     expect(readFileSync(join(dir, "db.yaml"), "utf8")).toBe(statefulSet("1536M"));
   });
+
+  it("reads a fractional size as binary and writes it as a whole number of a smaller unit", () => {
+    const dir = tmpRepo({ ".github/governor.yml": CONFIG, "db.yaml": statefulSet("512M") });
+    const set = governor("set", "cassandra-heap", "1.5G", "--repo", dir);
+    expect(set.stderr).toBe("");
+    expect(set.stdout).toBe(`${join(dir, "db.yaml")}: cassandra-heap 512M -> 1536M\n`);
+    // The style survives the write: the next one is still JVM-style.
+    expect(governor("set", "cassandra-heap", "2G", "--repo", dir).stdout).toBe(
+      `${join(dir, "db.yaml")}: cassandra-heap 1536M -> 2G\n`,
+    );
+    const lower = tmpRepo({ ".github/governor.yml": CONFIG, "db.yaml": statefulSet("256m") });
+    expect(governor("set", "cassandra-heap", "0.5g", "--repo", lower).stdout).toBe(
+      `${join(lower, "db.yaml")}: cassandra-heap 256m -> 512m\n`,
+    );
+    expect(readFileSync(join(lower, "db.yaml"), "utf8")).toBe(statefulSet("512m"));
+  });
+
+  it("refuses a fractional size that is not whole bytes, and leaves the file alone", () => {
+    const dir = tmpRepo({ ".github/governor.yml": CONFIG, "db.yaml": statefulSet("512M") });
+    const set = governor("set", "cassandra-heap", "1.3K", "--repo", dir);
+    expect(set.status).toBe(1);
+    expect(set.stderr).toContain('"1.3K" is not a whole number of bytes');
+    expect(readFileSync(join(dir, "db.yaml"), "utf8")).toBe(statefulSet("512M"));
+  });
 });

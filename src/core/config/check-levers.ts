@@ -32,6 +32,17 @@ export interface LeverTargetRef {
   readonly valueType?: EditableType;
   /** Where each key of the target is written in the config, for a problem with that key. */
   readonly at: Readonly<Partial<Record<TargetField | "target", TargetPosition>>>;
+  /**
+   * What the request/limit pairing checks need, for a lever that passed every other check: its
+   * policy, limit mode and lower bound, and where each is written (`checkTargetsFit`).
+   */
+  readonly pairing?: {
+    readonly policy: string;
+    readonly limit: "keep" | "ratio";
+    readonly min: LeverValue;
+    readonly minText: string;
+    readonly at: { readonly policy: TargetPosition; readonly min: TargetPosition };
+  };
 }
 
 export interface TargetPosition {
@@ -87,7 +98,7 @@ export function checkLevers(
 
     const file = checkTargetPath(lever.target.file);
     if (!file.ok) at([...base, "target", "file"], file.error);
-    const targetRef = (valueType?: EditableType) => {
+    const targetRef = (valueType?: EditableType, pairing?: LeverTargetRef["pairing"]) => {
       if (!file.ok) return;
       const positions = targetPositions(loaded, base, lever.target);
       const { file: source } = positions;
@@ -103,6 +114,7 @@ export function checkLevers(
         target: lever.target,
         ...(valueType !== undefined ? { valueType } : {}),
         at: positions,
+        ...(pairing ? { pairing } : {}),
       });
     };
 
@@ -154,7 +166,23 @@ export function checkLevers(
     if (passed)
       levers.push({ ...lever, policyDef: policy, strategy, min, max, ...(stepValue ? { stepValue } : {}) });
     // The value's type is checked in the file only for a lever whose type is settled.
-    targetRef(passed ? policy.valueType : undefined);
+    // As every diagnostic of a key: at its value.
+    const key = (path: PathSegment[]): TargetPosition => {
+      const p = positionOf(loaded, path);
+      return { line: p.line, col: p.col, field: formatPath(path) };
+    };
+    targetRef(
+      passed ? policy.valueType : undefined,
+      passed
+        ? {
+            policy: policy.id,
+            limit: lever.limit,
+            min,
+            minText: String(lever.bounds.min),
+            at: { policy: key([...base, "policy"]), min: key([...base, "bounds", "min"]) },
+          }
+        : undefined,
+    );
   }
 
   const names = new Set<string>();

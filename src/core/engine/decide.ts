@@ -1,6 +1,7 @@
 import type { ResolvedLever } from "../config/check-levers.js";
 import type { RepoConfig } from "../config/repo-schema.js";
 import { readIn } from "../levers/edit.js";
+import { formatEnvLike, isEnvTarget } from "../levers/env-units.js";
 import { formatLike } from "../levers/format.js";
 import { writePaired } from "../levers/limit.js";
 import type { ParsedFile } from "../levers/parsed-file.js";
@@ -85,6 +86,13 @@ function relativeChange(from: LeverValue, to: LeverValue): number {
   return a === 0 ? (b === 0 ? 0 : Number.POSITIVE_INFINITY) : Math.abs(b - a) / Math.abs(a);
 }
 
+/** (to − from) / from as a signed percentage, "+169.0%" or "-25.0%"; "+∞%" from zero. */
+function signedChange(from: LeverValue, to: LeverValue): string {
+  const sign = compareValues(to, from) < 0 ? "-" : "+";
+  const rel = relativeChange(from, to);
+  return `${sign}${Number.isFinite(rel) ? (rel * 100).toFixed(1) : "∞"}%`;
+}
+
 /** Evaluates one lever: never throws, always returns a decision — including why nothing changes. */
 export function decide(input: DecideInput): Decision {
   const { lever, config, now } = input;
@@ -159,7 +167,7 @@ export function decide(input: DecideInput): Decision {
   value = bounds.value;
   if (!bounds.check.ok) return noChange(`no change: ${bounds.check.detail}`, rec.rationale);
   if (current) {
-    const step = stepCheck(lever, current, value);
+    const step = stepCheck(lever, current, value, from);
     checks.push(step.check);
     value = step.value;
     if (!step.check.ok) return noChange(`no change: ${step.check.detail}`, rec.rationale);
@@ -175,8 +183,12 @@ export function decide(input: DecideInput): Decision {
     const at = checks.findIndex((c) => c.name === "deadband");
     const deadband = lever.strategy.type === "slo-step" ? 0 : lever.strategy.deadband;
     const proposed = deadbandCheck(current, value, deadband);
-    const was = checks[at]?.detail.replace(/^change of (\S+) .*$/, "$1");
-    if (at >= 0) checks[at] = { ...proposed, detail: `${proposed.detail}; ${was} recommended` };
+    // Signed, and told as a change: "169.0% recommended" read as if 169% were the value.
+    if (at >= 0)
+      checks[at] = {
+        ...proposed,
+        detail: `${proposed.detail}; the recommendation was a ${signedChange(current, rec.value)} change`,
+      };
     // A cap (bound, maxStep, limit) can shrink a change below the deadband: then it is not worth a rollout.
     if (!proposed.ok) return noChange(`no change: ${proposed.detail} after the cap`, rec.rationale);
   }
@@ -243,7 +255,10 @@ export function decide(input: DecideInput): Decision {
     ...known,
     risk: risk.level,
     riskReason: risk.reason,
-    ...(compareValues(rec.value, value) !== 0 ? { recommended: formatLike(from, rec.value) } : {}),
+    // Written as the value is: in an env var, a JVM-style size stays JVM-style (1047M, not bytes).
+    ...(compareValues(rec.value, value) !== 0
+      ? { recommended: (isEnvTarget(lever.target) ? formatEnvLike : formatLike)(from, rec.value) }
+      : {}),
     ...(replicas ? { replicas } : {}),
     ...(earlier ? { earlier } : {}),
     to,

@@ -1,5 +1,6 @@
 import type { ResolvedLever } from "../config/check-levers.js";
 import type { RepoConfig } from "../config/repo-schema.js";
+import { formatEnvLike, isEnvTarget } from "../levers/env-units.js";
 import { formatLike } from "../levers/format.js";
 import type { SignalRequest } from "../signals/requests.js";
 import type { SignalData } from "../signals/source.js";
@@ -111,7 +112,11 @@ export function stepCheck(
   lever: ResolvedLever,
   current: LeverValue,
   value: LeverValue,
+  /** The current value as written: an env var's JVM-style size (512M) is told in its own family. */
+  from?: string,
 ): { check: Check; value: LeverValue } {
+  const f = (v: LeverValue) =>
+    from !== undefined && isEnvTarget(lever.target) ? formatEnvLike(from, v) : formatLike(undefined, v);
   if (lever.strategy.type === "slo-step")
     return { check: pass("maxStep", `one step of ${String(lever.step ?? lever.strategy.step)}`), value };
   const cur = magnitude(current);
@@ -124,11 +129,19 @@ export function stepCheck(
     compareValues(up, current) >= 0 ? up : current,
   );
   const pct = `±${Math.round(lever.maxStep * 100)}%`;
-  if (compareValues(limited, current) === 0)
-    return { check: fail("maxStep", `no change fits within ${pct} of the current value`), value: limited };
+  if (compareValues(limited, current) === 0) {
+    // The step is finer than the value's smallest unit (±50% of 1m rounds back to 1m). maxStep is
+    // a safety bound the user set, so the gate does not widen it to one unit: it says what to do.
+    return {
+      check: fail(
+        "maxStep",
+        `no change fits within ${pct} of the current value: ${pct} of ${f(current)} is less than its smallest unit, so it rounds back to ${f(current)} every time; raise maxStep, or set the value once with \`governor set ${lever.id} ${f(value)}\``,
+      ),
+      value: limited,
+    };
+  }
   if (compareValues(limited, value) === 0) return { check: pass("maxStep", `within ${pct}`), value: limited };
   const sign = compareValues(limited, current) > 0 ? "+" : "−";
-  const f = (v: LeverValue) => formatLike(undefined, v);
   return {
     check: limitedBy(
       "maxStep",

@@ -9,12 +9,12 @@ export const isEnvTarget = (target: LeverTarget): boolean => target.field?.start
 
 /**
  * A value as read from an env var: a memory size written JVM-style (512M, 2g) is binary, as the
- * JVM reads it; anything else is read as everywhere else (512Mi, 1Gi, plain bytes).
+ * JVM reads it (1.5G too, as 1.5 GiB); anything else is read as everywhere else (512Mi, 1Gi, plain bytes).
  */
 export function parseEnvValue(type: EditableType, raw: string | number | boolean): Result<LeverValue> {
   if (type === "memory" && typeof raw === "string") {
     const q = parseJvmSize(raw);
-    if (q) return ok({ type, quantity: q });
+    if (q) return q.ok ? ok({ type, quantity: q.value }) : q;
   }
   return parseValue(type, raw);
 }

@@ -555,3 +555,54 @@ describe("earned autonomy", () => {
     );
   });
 });
+
+describe("an env var's JVM-style size", () => {
+  const MI = 1024 * 1024;
+  const HEAP = `  - id: heap
+    policy: k8s-memory-request
+    target: {file: d.yaml, kind: Deployment, name: d, container: c, field: env.MAX_HEAP_SIZE}
+    selector: '{pod=~"d-.*"}'
+    bounds: {min: 128Mi, max: 8Gi}
+    cooldown: 24h
+`;
+  const withEnv = DEPLOYMENT.replace(
+    "          resources:",
+    "          env:\n            - {name: MAX_HEAP_SIZE, value: 512M}\n          resources:",
+  );
+  it("tells the recommendation in the value's own family (2356M, not bytes)", () => {
+    const d = decideOne({
+      config: config(HEAP),
+      files: { "d.yaml": withEnv },
+      signals: { working_set: () => 2048 * MI, oom: () => 0 },
+    });
+    expect(d).toMatchObject({ decision: "propose", from: "512M", to: "768M" });
+    expect(d.recommended).toBe("2356M");
+    expect(d.checks.find((c) => c.name === "maxStep")?.detail).toBe(
+      "limited to ±50% of the current value: 2356M recommended, capped at +50% of 512M = 768M",
+    );
+  });
+});
+
+describe("a capped change's deadband check", () => {
+  it("tells the recommendation as a signed change, not as if it were the value", () => {
+    const d = decideOne({ signals: { usage: () => 0.1, throttling: () => 0 } });
+    expect(d).toMatchObject({ decision: "propose", from: "500m", to: "250m" });
+    expect(d.checks.find((c) => c.name === "deadband")?.detail).toBe(
+      "change of 50.0% (deadband 10.0%); the recommendation was a -77.0% change",
+    );
+  });
+});
+
+describe("a step finer than the value's smallest unit", () => {
+  it("says what to do instead of 'no change' forever (1m can never grow by ±50%)", () => {
+    const d = decideOne({
+      config: config(lever().replace("min: 100m", "min: 1m")),
+      files: { "d.yaml": DEPLOYMENT.replace("cpu: 500m", "cpu: 1m") },
+      signals: { usage: () => 0.05, throttling: () => 0 },
+    });
+    expect(d).toMatchObject({ decision: "no-change", from: "1m" });
+    expect(d.reason).toBe(
+      "no change: no change fits within ±50% of the current value: ±50% of 1m is less than its smallest unit, so it rounds back to 1m every time; raise maxStep, or set the value once with `governor set cpu 58m`",
+    );
+  });
+});

@@ -76,7 +76,9 @@ describe("the tuning PR body: the first screen", () => {
     );
     expect(body).not.toContain("✅ **maxStep**");
     // The deadband check reports the change proposed (50%), the recommendation beside it.
-    expect(body).toContain("✅ **deadband**: change of 50.0% (deadband 10.0%); 50.8% recommended");
+    expect(body).toContain(
+      "✅ **deadband**: change of 50.0% (deadband 10.0%); the recommendation was a +50.8% change",
+    );
     expect(body).toContain(
       "<details><summary>Safety checks: 16 passed, 1 limited the value (maxStep)</summary>",
     );
