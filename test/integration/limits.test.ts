@@ -166,7 +166,12 @@ describe.skipIf(!available)("apply --commit and verify --revert with limit: rati
     );
     const [d] = JSON.parse(r.stdout).decisions;
     expect(d).toMatchObject({ decision: "propose", from: "300m", to: "400m" });
-    expect(d.checks).toContainEqual({ name: "limit", ok: true, detail: "capped at the limit 400m" });
+    expect(d.checks).toContainEqual({
+      name: "limit",
+      ok: true,
+      limited: true,
+      detail: "capped at the limit 400m",
+    });
   });
 
   it("commits the request and its limit in one commit, and the revert restores both byte for byte", () => {
