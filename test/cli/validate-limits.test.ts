@@ -52,7 +52,7 @@ describe("governor validate: a lever that cannot fit its container's limit", () 
     expect(r.status).toBe(1);
     expect(r.lines).toEqual([
       `${r.f}:5:76: levers[0].target.field: the file's request 800m is above its limit 500m (resources.limits.cpu, d.yaml:13), which Kubernetes refuses: lower the request or raise the limit in the file first (\`governor set cpu VALUE\` writes the request)`,
-      "1 problem found; nothing will be proposed until they are fixed.",
+      "1 problem found; the lever named above is not proposed until it is fixed; every other lever is planned as usual.",
     ]);
   });
 

@@ -43,7 +43,7 @@ ${lever("frontend-cpu", "{file: deploy/demo.yaml, kind: Deployment, name: fronte
           `^${f}:24:45: levers\\[3\\]\\.target\\.path: chart/values\\.yaml: path Resources\\.requests\\.cpu: the document has no key "Resources"; it has: replicaCount, .* — found "resources" \\(keys are case-sensitive\\)$`,
         ),
       ),
-      "2 problems found; nothing will be proposed until they are fixed.",
+      "2 problems found; the levers named above are not proposed until they are fixed; every other lever is planned as usual.",
       "",
     ]);
     expect(r.code).toBe(1);

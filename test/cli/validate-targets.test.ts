@@ -92,7 +92,7 @@ describe("governor validate resolves every lever's target in the checkout", () =
     expect(r.code).toBe(1);
     expect(r.lines).toEqual([
       `${r.f}:10:18: levers[0].target.container: deploy/frontend.yaml: Deployment frontend has no container "web"; it has containers: server, sidecar`,
-      "1 problem found; nothing will be proposed until they are fixed.",
+      "1 problem found; the lever named above is not proposed until it is fixed; every other lever is planned as usual.",
     ]);
   });
 

@@ -30,9 +30,12 @@ export async function validate(options: ValidateOptions, io: Io): Promise<number
   const problems = sortDiagnostics([...result.diagnostics, ...onDisk]).map(shown);
   if (problems.length > 0 || !result.loaded) {
     for (const d of problems) io.stderr(`${formatDiagnostic(d)}\n`);
-    io.stderr(
-      `${problems.length} problem${problems.length === 1 ? "" : "s"} found; nothing will be proposed until they are fixed.\n`,
-    );
+    // Say what is really held back: a config that does not load stops everything; a lever whose
+    // target does not resolve holds back that lever only (plan and the App tune the others).
+    const held = result.loaded
+      ? `the lever${onDisk.length === 1 ? "" : "s"} named above ${onDisk.length === 1 ? "is" : "are"} not proposed until ${problems.length === 1 ? "it is" : "they are"} fixed; every other lever is planned as usual`
+      : "nothing will be proposed until they are fixed";
+    io.stderr(`${problems.length} problem${problems.length === 1 ? "" : "s"} found; ${held}.\n`);
     return 1;
   }
   const { config, policies, levers } = result.loaded;
