@@ -260,6 +260,7 @@ export function decide(input: DecideInput): Decision {
       ? { recommended: (isEnvTarget(lever.target) ? formatEnvLike : formatLike)(from, rec.value) }
       : {}),
     ...(replicas ? { replicas } : {}),
+    reservesPerPod: perPod(lever),
     ...(earlier ? { earlier } : {}),
     to,
     toValue: value,

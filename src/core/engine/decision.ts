@@ -125,6 +125,8 @@ export interface Decision {
   readonly recommended?: string | undefined;
   /** Pods the per-pod value applies to, when known (for the total reserved). */
   readonly replicas?: { readonly count: number; readonly source: string } | undefined;
+  /** A container request or limit, which every pod reserves (not an env var or another value). */
+  readonly reservesPerPod?: boolean | undefined;
   /** The same value was tried and reverted before. */
   readonly earlier?: EarlierAttempt | undefined;
 }

@@ -40,13 +40,16 @@ function signedAmount(d: Decision, x: number): string {
   return `${x > 0 ? "+" : x < 0 ? "−" : ""}${text}`;
 }
 
+/** A value every pod reserves: a container request or limit (an env var's heap size reserves nothing). */
+const reservesPerPod = (d: Decision): boolean =>
+  d.reservesPerPod ?? (d.toValue?.type === "cpu" || d.toValue?.type === "memory");
+
 /** The total a per-pod value reserves across the workload, or why it cannot be told. */
 export function totalReserved(d: Decision): string {
   const n = stepNumbers(d);
   if (n.delta === undefined) return "—";
   const per = `${signedAmount(d, n.delta)} per replica`;
-  if (!d.replicas)
-    return d.toValue?.type === "cpu" || d.toValue?.type === "memory" ? `${per}; replicas unknown` : "—";
+  if (!d.replicas) return reservesPerPod(d) ? `${per}; replicas unknown` : "—";
   const r = d.replicas.count;
   return `${signedAmount(d, n.total ?? 0)} across ${r} replica${r === 1 ? "" : "s"}`;
 }
@@ -88,7 +91,7 @@ export function summaryTable(d: Decision): string {
   const change = n.change === undefined ? "new field" : signedPct(n.change);
   const samples = d.evidence.find((e) => e.series && e.series.length > 0)?.series?.length;
   const window = `${d.lookback ?? "—"}${samples !== undefined ? ` (${samples} samples)` : ""}`;
-  const perPod = d.toValue?.type === "cpu" || d.toValue?.type === "memory";
+  const perPod = reservesPerPod(d);
   const replicas = d.replicas ? `${d.replicas.count} (${d.replicas.source})` : perPod ? "unknown" : "—";
   const risk = `**${d.risk}**${d.riskReason ? `: ${d.riskReason}` : ""}`;
   return [

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { Decision } from "../../../src/core/engine/decision.js";
 import type { LedgerChange } from "../../../src/core/engine/ledger.js";
 import { plan } from "../../../src/core/engine/plan.js";
+import { renderPrBody } from "../../../src/core/pr/body.js";
 import { DAY, type EngineFixture, HOUR, NOW, planInput } from "../../helpers/engine.js";
 
 const DEPLOYMENT = `kind: Deployment
@@ -580,6 +581,12 @@ describe("an env var's JVM-style size", () => {
     expect(d.checks.find((c) => c.name === "maxStep")?.detail).toBe(
       "limited to ±50% of the current value: 2356M recommended, capped at +50% of 512M = 768M",
     );
+    // A heap size is not a reservation: no "per replica" total in the PR's summary row.
+    expect(d.reservesPerPod).toBe(false);
+    const row = renderPrBody(d, "30m")
+      .split("\n")
+      .find((l) => l.startsWith("| `heap`"));
+    expect(row).toContain("| `512M` → `768M` | +50% | — | — |");
   });
 });
 
