@@ -69,6 +69,19 @@ const PAGES = {
     body: "<!doctype html><html><head><title>Grafana</title></head><body><div>{{app}}</div></body></html>",
     says: 'answered HTTP 200 with an HTML page ("Grafana")',
   },
+  // What `python3 -m http.server` answers a POST: it has no POST at all.
+  "a 501 (a static file server)": {
+    status: 501,
+    type: "text/html;charset=utf-8",
+    body: "<!DOCTYPE HTML>\n<html lang=\"en\">\n<head><title>Error response</title></head>\n<body><h1>Error response</h1><p>Error code: 501</p><p>Message: Unsupported method ('POST').</p></body>\n</html>\n",
+    says: 'answered HTTP 501 with an HTML page ("Error response")',
+  },
+  "a 405": {
+    status: 405,
+    type: "text/html",
+    body: "<html><head><title>405 Not Allowed</title></head><body><h1>405 Not Allowed</h1><hr>nginx</body></html>",
+    says: 'answered HTTP 405 with an HTML page ("405 Not Allowed")',
+  },
 } as const;
 
 type Page = (typeof PAGES)[keyof typeof PAGES];
@@ -155,10 +168,11 @@ describe.each(Object.entries(PAGES))("a Prometheus URL that answers with %s", (_
   afterAll(() => new Promise<void>((resolve) => server.server.close(() => resolve())));
 
   const expectOneMessage = (stderr: string) => {
-    expect(stderr).toContain(`Prometheus unreachable (${server.url}): not the Prometheus HTTP API — `);
+    expect(stderr).toContain(`Not the Prometheus HTTP API (${server.url}): ${server.url}/api/v1/`);
+    expect(stderr).not.toContain("unreachable");
     expect(stderr).toContain(page.says);
     expect(stderr).toContain("must be the server's base URL");
-    expect(stderr.split("not the Prometheus HTTP API")).toHaveLength(2);
+    expect(stderr.split("Not the Prometheus HTTP API")).toHaveLength(2);
   };
 
   it("plan: exit 2, one message, each lever 'not evaluated' instead of one error per signal", async () => {
@@ -184,7 +198,7 @@ describe.each(Object.entries(PAGES))("a Prometheus URL that answers with %s", (_
     expectOneMessage(r.stderr);
     const [d] = JSON.parse(r.stdout).decisions;
     expect(d.decision).toBe("blocked");
-    expect(d.reason).toContain("not the Prometheus HTTP API");
+    expect(d.reason).toContain("Not the Prometheus HTTP API");
   });
 
   it("apply: exit 2, one message, nothing written", async () => {
@@ -199,7 +213,10 @@ describe.each(Object.entries(PAGES))("a Prometheus URL that answers with %s", (_
     const r = await governor(["verify", "--repo", repo(), "--prometheus", server.url, "--now", iso(NOW)]);
     expect(r.code).toBe(2);
     expect(r.stdout).not.toContain("must be the server's base URL");
-    expect(`${r.stdout}${r.stderr}`).toContain("not the Prometheus HTTP API");
+    expect(r.stderr).toContain(`Not the Prometheus HTTP API (${server.url}): `);
+    expect(r.stdout).toMatch(
+      /: not judged — not the Prometheus HTTP API \(http:\/\/127\.0\.0\.1:\d+\), see the warning; /,
+    );
   });
 
   it("doctor: exit 2, one message, no table", async () => {
