@@ -156,7 +156,15 @@ describe("a Prometheus URL where nothing listens", () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(new RegExp(`^Prometheus unreachable \\(${url.replace(/\./g, "\\.")}\\): `));
     expect(r.stderr.split("Prometheus unreachable")).toHaveLength(2);
-    expect(JSON.parse(r.stdout)).toMatchObject({ ok: false, levers: [] });
+    // doctor's own words, not plan's "every lever that needed it is blocked".
+    expect(r.stderr).toMatch(
+      /\nPrometheus could not be used: doctor read each lever's file \(above\) but checked none of the signal or guardrail queries \(exit 2\)\n$/,
+    );
+    expect(r.stderr).not.toContain("blocked");
+    expect(JSON.parse(r.stdout)).toMatchObject({
+      ok: false,
+      levers: [{ lever: "cpu", file: "apps/d.yaml", value: "300m", problem: null, queries: [] }],
+    });
   }, 60_000);
 });
 
@@ -219,12 +227,16 @@ describe.each(Object.entries(PAGES))("a Prometheus URL that answers with %s", (_
     );
   });
 
-  it("doctor: exit 2, one message, no table", async () => {
+  it("doctor: exit 2, one message, each lever's resolution listed", async () => {
     const before = server.hits();
     const r = await governor(["doctor", "--repo", repo(), "--prometheus", server.url, "--now", iso(NOW)]);
     expect(r.code).toBe(2);
     expectOneMessage(r.stderr);
-    expect(r.stdout).toBe("");
+    expect(r.stdout).toMatch(/^cpu +\(lever\) +resolved: 300m in apps\/d\.yaml; queries not run$/m);
+    expect(r.stdout).toContain(
+      "1 of 1 lever resolved in its file; none can be evaluated without Prometheus\n",
+    );
+    expect(r.stderr).not.toContain("every lever that needed it is blocked");
     // The first answers told (at most one per concurrent query): the rest of the run does not ask.
     expect(server.hits() - before).toBeLessThanOrEqual(4);
   });

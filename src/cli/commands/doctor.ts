@@ -9,7 +9,7 @@ import { type LocalContext, type LocalPlan, localPlan } from "../../reconcile/lo
 import type { Io } from "../io.js";
 import { type Env, openLocal } from "../local-context.js";
 import { renderDoctorText } from "../render/doctor.js";
-import { outageMessage, outageOf } from "./plan.js";
+import { outageOf } from "./plan.js";
 
 export interface DoctorOptions {
   readonly repo: string;
@@ -75,11 +75,17 @@ export async function doctorCommand(
   const result = await localPlan(ctx.value);
   const outage = outageOf(result);
   if (outage !== undefined) {
-    if (options.json) io.stdout(`${JSON.stringify({ ok: false, outage, levers: [] }, null, 2)}\n`);
-    io.stderr(`${outageMessage(outage)}\n`);
+    // What doctor could check without Prometheus is still told: each lever's file and value.
+    const levers = await diagnose(ctx.value, result, false);
+    if (options.json)
+      io.stdout(`${JSON.stringify({ ok: false, outage, levers: levers.map(leverJson) }, null, 2)}\n`);
+    else io.stdout(renderDoctorText(levers, true));
+    io.stderr(
+      `${outage}\nPrometheus could not be used: doctor read each lever's file (above) but checked none of the signal or guardrail queries (exit 2)\n`,
+    );
     return 2;
   }
-  const levers = await diagnose(ctx.value, result);
+  const levers = await diagnose(ctx.value, result, true);
   const ok = levers.every((l) => l.problem === null && l.queries.every((q) => q.status === "ok"));
   if (options.json)
     io.stdout(
@@ -89,7 +95,7 @@ export async function doctorCommand(
   return ok ? 0 : 1;
 }
 
-async function diagnose(ctx: LocalContext, result: LocalPlan): Promise<LeverCheck[]> {
+async function diagnose(ctx: LocalContext, result: LocalPlan, ask: boolean): Promise<LeverCheck[]> {
   const counts = new Map<string, Promise<SignalData>>();
   // Each distinct count once, however many levers share a selector.
   const count = (query: string, at: number) => {
@@ -119,7 +125,7 @@ async function diagnose(ctx: LocalContext, result: LocalPlan): Promise<LeverChec
     if (!requests.ok) problem ??= requests.error;
     // A lever's queries at once (a handful): Prometheus runs several queries side by side.
     const queries = await Promise.all(
-      (requests.ok ? requests.value : []).map((r) =>
+      (requests.ok && ask ? requests.value : []).map((r) =>
         checkQuery(r, result.input.answers.get(rangeKey(r)), ctx.now, count, matchers),
       ),
     );

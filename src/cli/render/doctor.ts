@@ -41,13 +41,25 @@ function pad(cells: readonly string[], widths: readonly number[]): string {
 }
 
 /** doctor's report: one row per lever and query, the scoped query and what is missing under it, then a summary. */
-export function renderDoctorText(levers: readonly LeverCheck[]): string {
+export function renderDoctorText(levers: readonly LeverCheck[], outage = false): string {
   const header = ["LEVER", "QUERY", "SERIES", "SAMPLES", "NEWEST", "STATUS"];
   const rows: Array<{ cells: string[]; more: string[] }> = [];
   const present = presentExporters(levers);
   for (const l of levers) {
     if (l.problem !== null)
       rows.push({ cells: [l.lever, "(lever)", "", "", "", `unresolved: ${l.problem}`], more: [] });
+    else if (outage)
+      rows.push({
+        cells: [
+          l.lever,
+          "(lever)",
+          "",
+          "",
+          "",
+          `resolved: ${l.value ?? "(not set)"} in ${l.file}; queries not run`,
+        ],
+        more: [],
+      });
     for (const q of l.queries) {
       const more = [
         `query: ${q.query}`,
@@ -75,7 +87,14 @@ export function renderDoctorText(levers: readonly LeverCheck[]): string {
   const indent = " ".repeat((widths[0] ?? 0) + 2);
   const out = [pad(header, widths)];
   for (const r of rows) out.push(pad(r.cells, widths), ...r.more.map((m) => `${indent}  ${m}`));
-  out.push("", ...summary(levers));
+  out.push(
+    "",
+    ...(outage
+      ? [
+          `${levers.filter((l) => l.problem === null).length} of ${levers.length} lever${levers.length === 1 ? "" : "s"} resolved in ${levers.length === 1 ? "its file" : "their files"}; none can be evaluated without Prometheus`,
+        ]
+      : summary(levers)),
+  );
   return `${out.join("\n")}\n`;
 }
 
