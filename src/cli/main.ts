@@ -131,15 +131,15 @@ function program(io: Io, run: (code: Promise<number>) => void): Command {
     .description(
       "Resolve every lever and run each scoped signal and guardrail query once: series, samples, freshness, and which exporter is missing. Exit 0 only when every lever can be evaluated.",
     )
-    .option("--repo <dir>", "the repository's folder", ".")
+    .option("--repo <dir>", REPO_HELP)
     .option(
       "--prometheus <url>",
       "Prometheus base URL, asked with the PROMETHEUS_* credentials; default: PROMETHEUS_URL, then the repository's prometheus.url without credentials",
     )
     .option("--now <iso8601>", "evaluate as of this time (default: now)")
     .option("--json", "print JSON")
-    .action((opts: { repo: string; prometheus?: string; now?: string; json?: boolean }) =>
-      run(doctorCommand(opts, io)),
+    .action((opts: { repo?: string; prometheus?: string; now?: string; json?: boolean }) =>
+      run(inRepo(opts, (o) => doctorCommand(o, io))),
     );
   cli
     .command("record")

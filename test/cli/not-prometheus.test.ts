@@ -69,6 +69,19 @@ const PAGES = {
     body: "<!doctype html><html><head><title>Grafana</title></head><body><div>{{app}}</div></body></html>",
     says: 'answered HTTP 200 with an HTML page ("Grafana")',
   },
+  // What `python3 -m http.server` answers a POST: it has no POST at all.
+  "a 501 (a static file server)": {
+    status: 501,
+    type: "text/html;charset=utf-8",
+    body: "<!DOCTYPE HTML>\n<html lang=\"en\">\n<head><title>Error response</title></head>\n<body><h1>Error response</h1><p>Error code: 501</p><p>Message: Unsupported method ('POST').</p></body>\n</html>\n",
+    says: 'answered HTTP 501 with an HTML page ("Error response")',
+  },
+  "a 405": {
+    status: 405,
+    type: "text/html",
+    body: "<html><head><title>405 Not Allowed</title></head><body><h1>405 Not Allowed</h1><hr>nginx</body></html>",
+    says: 'answered HTTP 405 with an HTML page ("405 Not Allowed")',
+  },
 } as const;
 
 type Page = (typeof PAGES)[keyof typeof PAGES];
@@ -143,7 +156,15 @@ describe("a Prometheus URL where nothing listens", () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(new RegExp(`^Prometheus unreachable \\(${url.replace(/\./g, "\\.")}\\): `));
     expect(r.stderr.split("Prometheus unreachable")).toHaveLength(2);
-    expect(JSON.parse(r.stdout)).toMatchObject({ ok: false, levers: [] });
+    // doctor's own words, not plan's "every lever that needed it is blocked".
+    expect(r.stderr).toMatch(
+      /\nPrometheus could not be used: doctor read each lever's file \(above\) but checked none of the signal or guardrail queries \(exit 2\)\n$/,
+    );
+    expect(r.stderr).not.toContain("blocked");
+    expect(JSON.parse(r.stdout)).toMatchObject({
+      ok: false,
+      levers: [{ lever: "cpu", file: "apps/d.yaml", value: "300m", problem: null, queries: [] }],
+    });
   }, 60_000);
 });
 
@@ -155,10 +176,11 @@ describe.each(Object.entries(PAGES))("a Prometheus URL that answers with %s", (_
   afterAll(() => new Promise<void>((resolve) => server.server.close(() => resolve())));
 
   const expectOneMessage = (stderr: string) => {
-    expect(stderr).toContain(`Prometheus unreachable (${server.url}): not the Prometheus HTTP API — `);
+    expect(stderr).toContain(`Not the Prometheus HTTP API (${server.url}): ${server.url}/api/v1/`);
+    expect(stderr).not.toContain("unreachable");
     expect(stderr).toContain(page.says);
     expect(stderr).toContain("must be the server's base URL");
-    expect(stderr.split("not the Prometheus HTTP API")).toHaveLength(2);
+    expect(stderr.split("Not the Prometheus HTTP API")).toHaveLength(2);
   };
 
   it("plan: exit 2, one message, each lever 'not evaluated' instead of one error per signal", async () => {
@@ -184,7 +206,7 @@ describe.each(Object.entries(PAGES))("a Prometheus URL that answers with %s", (_
     expectOneMessage(r.stderr);
     const [d] = JSON.parse(r.stdout).decisions;
     expect(d.decision).toBe("blocked");
-    expect(d.reason).toContain("not the Prometheus HTTP API");
+    expect(d.reason).toContain("Not the Prometheus HTTP API");
   });
 
   it("apply: exit 2, one message, nothing written", async () => {
@@ -199,15 +221,22 @@ describe.each(Object.entries(PAGES))("a Prometheus URL that answers with %s", (_
     const r = await governor(["verify", "--repo", repo(), "--prometheus", server.url, "--now", iso(NOW)]);
     expect(r.code).toBe(2);
     expect(r.stdout).not.toContain("must be the server's base URL");
-    expect(`${r.stdout}${r.stderr}`).toContain("not the Prometheus HTTP API");
+    expect(r.stderr).toContain(`Not the Prometheus HTTP API (${server.url}): `);
+    expect(r.stdout).toMatch(
+      /: not judged — not the Prometheus HTTP API \(http:\/\/127\.0\.0\.1:\d+\), see the warning; /,
+    );
   });
 
-  it("doctor: exit 2, one message, no table", async () => {
+  it("doctor: exit 2, one message, each lever's resolution listed", async () => {
     const before = server.hits();
     const r = await governor(["doctor", "--repo", repo(), "--prometheus", server.url, "--now", iso(NOW)]);
     expect(r.code).toBe(2);
     expectOneMessage(r.stderr);
-    expect(r.stdout).toBe("");
+    expect(r.stdout).toMatch(/^cpu +\(lever\) +resolved: 300m in apps\/d\.yaml; queries not run$/m);
+    expect(r.stdout).toContain(
+      "1 of 1 lever resolved in its file; none can be evaluated without Prometheus\n",
+    );
+    expect(r.stderr).not.toContain("every lever that needed it is blocked");
     // The first answers told (at most one per concurrent query): the rest of the run does not ask.
     expect(server.hits() - before).toBeLessThanOrEqual(4);
   });

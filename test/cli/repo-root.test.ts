@@ -118,3 +118,23 @@ describe.skipIf(!existsSync(join(root, "dist", "cli", "main.js")))("--no-ledger 
     expect([cpu(held), cpu(free)]).toEqual(["blocked", "propose"]);
   });
 });
+
+describe.skipIf(!existsSync(join(root, "dist", "cli", "main.js")))("--repo's help and default", () => {
+  it("every command's --help tells the real default, the repository around the current folder", () => {
+    for (const command of ["validate", "get", "set", "plan", "apply", "verify", "doctor", "record"]) {
+      const help = governor(root, command, "--help").stdout;
+      expect(help, command).not.toContain('(default: ".")');
+      expect(help.replace(/\s+/g, " "), command).toContain(
+        "default: the repository around the current folder",
+      );
+    }
+  });
+
+  it("doctor from a subfolder reads the repository's root", () => {
+    const dir = example(true);
+    // No Prometheus answers on port 9: the point is that the config was found, not where it looked.
+    const r = governor(join(dir, "apps", "checkout"), "doctor", "--prometheus", "http://127.0.0.1:9");
+    expect(r.stderr).not.toMatch(/governor\.yml: not found|cannot read/i);
+    expect(r.stderr).toContain("127.0.0.1:9");
+  });
+});

@@ -1,5 +1,7 @@
 import { execFile } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parse } from "yaml";
 import { gitRepo } from "../helpers/git-repo.js";
 import { tmpRepo } from "../helpers/tmp-repo.js";
 import { prometheusAvailable, type RunningPrometheus, startPrometheus } from "./prometheus-server.js";
@@ -60,6 +62,12 @@ function cadvisorOnly(): string {
       { labels: pod("checkout-1"), value: () => 0 },
       { labels: pod("checkout-2"), value: (t) => (t >= KILL ? 1 : 0) },
     ]),
+    // A healthy checkout-1 (no 5xx series at all) and a checkout-2 failing one request in four.
+    ...family("http_requests", "counter", [
+      { labels: { ...pod("checkout-1"), code: "200" }, value: (t) => ((t - START) / 1000) * 10 },
+      { labels: { ...pod("checkout-2"), code: "200" }, value: (t) => ((t - START) / 1000) * 3 },
+      { labels: { ...pod("checkout-2"), code: "500" }, value: (t) => ((t - START) / 1000) * 1 },
+    ]),
     "# EOF",
   ].join("\n");
 }
@@ -88,13 +96,13 @@ const lever = (id: string, policy: string, file: string, field: string, selector
     cooldown: 24h${extra}`;
 
 /** A git checkout of these levers; `git: false` for a plain folder (doctor needs no ledger). */
-function repo(levers: string[], { git = true } = {}): string {
+function repo(levers: string[], { git = true, guardrails = "" } = {}): string {
   const files: Record<string, string> = {
-    ".github/governor.yml": `version: 1\nwatch: {window: 30m, interval: 1m}\nlevers:${levers.join("")}\n`,
+    ".github/governor.yml": `version: 1\nwatch: {window: 30m, interval: 1m}\n${guardrails}levers:${levers.join("")}\n`,
     "apps/values.yaml": "pool:\n  size: 20\n",
   };
-  for (const id of ["cpu", "elsewhere"]) files[`apps/${id}.yaml`] = deployment(id, "cpu", "500m");
-  for (const id of ["mem-kube", "mem-quiet", "mem-oom"])
+  for (const id of ["cpu", "cpu-2", "elsewhere"]) files[`apps/${id}.yaml`] = deployment(id, "cpu", "500m");
+  for (const id of ["mem-kube", "mem-quiet", "mem-oom", "mem-stale"])
     files[`apps/${id}.yaml`] = deployment(id, "memory", id === "mem-oom" ? "256Mi" : "1Gi");
   return git ? gitRepo(files) : tmpRepo(files);
 }
@@ -240,6 +248,8 @@ describe.skipIf(!available)("governor doctor against a real Prometheus with cAdv
         metric: "kube_pod_container_status_last_terminated_reason",
         series: 0,
         seriesWithAnyLabels: 0,
+        seriesOfLeverSelector: 0,
+        seriesNow: null,
         exporter: "kube-state-metrics",
       },
       {
@@ -247,6 +257,8 @@ describe.skipIf(!available)("governor doctor against a real Prometheus with cAdv
         metric: "kube_pod_container_info",
         series: 0,
         seriesWithAnyLabels: 0,
+        seriesOfLeverSelector: null,
+        seriesNow: null,
         exporter: "kube-state-metrics",
       },
     ]);
@@ -296,5 +308,147 @@ describe.skipIf(!available)("governor doctor against a real Prometheus with cAdv
         '    query: max(kube_pod_container_status_last_terminated_reason{reason="OOMKilled", namespace="shop", pod="checkout-1"}) or on() (0 * max(kube_pod_container_info{namespace="shop", pod="checkout-1"}))',
       ].join("\n"),
     );
+  }, 60_000);
+});
+
+/** The repository guardrails of the shipped example, as the README's essentials also write them. */
+const EXAMPLE_GUARDRAILS: Array<{ name: string; query: string; max: number }> = parse(
+  readFileSync(`${root}examples/infra/.github/governor.yml`, "utf8"),
+).guardrails;
+const guardrailsYaml = (gs: Array<{ name: string; query: string; max: number }>) =>
+  `guardrails:\n${gs.map((g) => `  - {name: ${g.name}, query: ${JSON.stringify(g.query)}, max: ${g.max}}\n`).join("")}`;
+const CPU_2 = CPU.replace("id: cpu", "id: cpu-2")
+  .replace("cpu.yaml", "cpu-2.yaml")
+  .replace("name: cpu", "name: cpu-2")
+  .replace("checkout-1", "checkout-2");
+
+describe.skipIf(!available)("the shipped error-ratio guardrail against a real Prometheus", () => {
+  let prom: RunningPrometheus;
+  beforeAll(async () => {
+    prom = await startPrometheus(cadvisorOnly());
+  }, 120_000);
+  afterAll(async () => {
+    await prom?.stop();
+  });
+  const doctor = (dir: string, ...more: string[]) =>
+    governor([
+      "doctor",
+      "--repo",
+      dir,
+      "--prometheus",
+      prom.url,
+      "--now",
+      new Date(NOW).toISOString(),
+      ...more,
+    ]);
+  const instant = async (query: string): Promise<string[]> => {
+    const res = await fetch(`${prom.url}/api/v1/query`, {
+      method: "POST",
+      body: new URLSearchParams({ query, time: String(NOW / 1000) }),
+    });
+    const body = (await res.json()) as { data: { result: Array<{ value: [number, string] }> } };
+    return body.data.result.map((r) => r.value[1]);
+  };
+
+  it("has data on a service with no 5xx series at all (0), and gives the error ratio where there are errors", async () => {
+    const [g] = EXAMPLE_GUARDRAILS;
+    expect(g?.name).toBe("error-ratio");
+    const r = await doctor(repo([CPU, CPU_2], { guardrails: guardrailsYaml(EXAMPLE_GUARDRAILS) }), "--json");
+    const report = JSON.parse(r.stdout);
+    const guardrail = (lever: string) =>
+      report.levers
+        .find((l: { lever: string }) => l.lever === lever)
+        .queries.find((q: { name: string }) => q.name === "error-ratio");
+    expect(guardrail("cpu")).toMatchObject({ kind: "guardrail", status: "ok" });
+    expect(guardrail("cpu").query).toBe(
+      '(sum(rate(http_requests_total{code=~"5..", namespace="shop", pod="checkout-1"}[5m])) or vector(0)) / sum(rate(http_requests_total{namespace="shop", pod="checkout-1"}[5m]))',
+    );
+    expect(guardrail("cpu-2")).toMatchObject({ kind: "guardrail", status: "ok" });
+    expect(await instant(guardrail("cpu").query)).toEqual(["0"]);
+    expect(Number((await instant(guardrail("cpu-2").query))[0])).toBeCloseTo(0.25, 6);
+  }, 60_000);
+
+  it("doctor: a numerator with no series is the query's own matcher, not the lever's selector, and says or vector(0)", async () => {
+    const bare = [
+      {
+        name: "error-ratio",
+        query: 'sum(rate(http_requests_total{code=~"5.."}[5m])) / sum(rate(http_requests_total[5m]))',
+        max: 0.01,
+      },
+    ];
+    const r = await doctor(repo([CPU], { guardrails: guardrailsYaml(bare) }));
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/^cpu +guardrail error-ratio +0 +0\/2017 +- +missing: /m);
+    expect(r.stdout).toContain(
+      'missing: http_requests_total: 1 series of http_requests_total{namespace="shop", pod="checkout-1"}, none also matching the query\'s own code=~"5.." in the lookback — the lever\'s selector is fine; if none is normal (no errors yet), write that part as (… or vector(0)) so the query gives 0 instead of no data',
+    );
+    expect(r.stdout).not.toContain("check the lever's selector");
+  }, 60_000);
+});
+
+/** cAdvisor and kube-state-metrics: no container ever terminated; checkout-3's kube-state-metrics series stop 2h before NOW. */
+function withKubeStateMetrics(): string {
+  const STOP = NOW - 120 * MIN;
+  const info = (name: string, until = NOW) => ({
+    labels: { ...pod(name), image: "checkout:1" },
+    value: (t: number) => (t <= until ? 1 : Number.NaN),
+  });
+  const text = [
+    ...family("container_memory_working_set_bytes", "gauge", [
+      { labels: pod("checkout-1"), value: () => 300 * MiB },
+      { labels: pod("checkout-3"), value: () => 200 * MiB },
+    ]),
+    ...family("kube_pod_container_info", "gauge", [info("checkout-1"), info("checkout-3", STOP)]),
+    "# EOF",
+  ];
+  // A series that stops has no samples after its end (NaN marks them here).
+  return text.filter((l) => !l.includes(" NaN ")).join("\n");
+}
+
+describe.skipIf(!available)("doctor with kube-state-metrics running", () => {
+  let prom: RunningPrometheus;
+  beforeAll(async () => {
+    prom = await startPrometheus(withKubeStateMetrics());
+  }, 120_000);
+  afterAll(async () => {
+    await prom?.stop();
+  });
+  const doctor = (dir: string, ...more: string[]) =>
+    governor([
+      "doctor",
+      "--repo",
+      dir,
+      "--prometheus",
+      prom.url,
+      "--now",
+      new Date(NOW).toISOString(),
+      ...more,
+    ]);
+  const MEM_STALE = MEM_KUBE.replace("id: mem-kube", "id: mem-stale")
+    .replace("mem-kube.yaml", "mem-stale.yaml")
+    .replace("name: mem-kube", "name: mem-stale")
+    .replace("checkout-1", "checkout-3");
+
+  it("no container ever terminated: the OOM signal is 0, ok, and no advice to do without kube-state-metrics", async () => {
+    const r = await doctor(repo([MEM_KUBE]));
+    expect(r.stdout).toMatch(/^mem-kube +signal oom +1 +2017\/2017 +0s ago +ok$/m);
+    expect(r.stdout).not.toContain("missing:");
+    expect(r.stdout).not.toContain("kube-state-metrics");
+    expect(r.stdout).toContain("1 of 1 lever can be evaluated\n");
+    expect(r.code).toBe(0);
+  }, 60_000);
+
+  it("kube-state-metrics' series stopped: said stale, not absent", async () => {
+    const r = await doctor(repo([MEM_KUBE, MEM_STALE]));
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/^mem-stale +signal oom +1 +1994\/2017 +1h55m ago +stale: /m);
+    expect(r.stdout).toContain(
+      "missing: kube_pod_container_info: no sample in the last 5m, though 1 series had some in the lookback — kube-state-metrics stopped, or Prometheus stopped scraping it",
+    );
+    expect(r.stdout).toContain(
+      "kube-state-metrics's series stopped (samples in the lookback, none in the last 5m): kube_pod_container_info — is it still running and scraped?\n",
+    );
+    expect(r.stdout).not.toContain("no series at all from kube-state-metrics");
+    expect(r.stdout).not.toContain("without kube-state-metrics");
   }, 60_000);
 });

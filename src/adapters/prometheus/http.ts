@@ -32,6 +32,11 @@ const BACKOFF_CAP_MS = 8_000;
 const RETRY_AFTER_CAP_MS = 30_000;
 /** An error page is read only as far as its first words. */
 const SNIPPET_BYTES = 4096;
+/**
+ * How the reason of a run against a server that is not the Prometheus API begins: the server
+ * answered, so "unreachable" would send the user looking at the network instead of at the URL.
+ */
+export const NOT_API = "Not the Prometheus HTTP API";
 /** Consecutive connection failures, timeouts or queries refused after every retry, after which the rest of the run does not ask. */
 export const BREAKER_THRESHOLD = 3;
 
@@ -65,7 +70,8 @@ export class PrometheusHttp {
       if (outcome.type === "response") {
         const { response, abort } = outcome;
         const { status } = response;
-        if (status === 429 || status >= 500) {
+        // 501 is a server that has no POST at all (`python3 -m http.server`): retrying cannot help.
+        if (status === 429 || (status >= 500 && status !== 501)) {
           const retryIn = this.delay(attempt, response.headers.get("retry-after"));
           if (attempt < this.endpoint.retries) {
             abort(); // an unread body would hold the connection (and the server's stream) open
@@ -86,7 +92,7 @@ export class PrometheusHttp {
         const { error } = answer;
         if (error.kind !== "not-api") return fail(error.kind, error.message);
         // A wrong URL is an outage of the whole run, said once: every other query would get the same page.
-        this.notApi ??= `Prometheus unreachable (${this.endpoint.url}): not the Prometheus HTTP API — ${error.message}; --prometheus (or PROMETHEUS_URL) must be the server's base URL, the one under which /api/v1/query answers (e.g. http://prometheus:9090, without /api/v1, /graph or /metrics)`;
+        this.notApi ??= `${NOT_API} (${this.endpoint.url}): ${error.message}; --prometheus (or PROMETHEUS_URL) must be the server's base URL, the one under which /api/v1/query answers (e.g. http://prometheus:9090, without /api/v1, /graph or /metrics)`;
         return fail("unreachable", this.notApi);
       }
       this.consecutiveFailures++;
@@ -214,11 +220,14 @@ async function interpret(
       `${where} answered HTTP ${status}: check the credentials in PROMETHEUS_BEARER_TOKEN / PROMETHEUS_USERNAME / PROMETHEUS_HEADERS`,
     );
   }
-  // Prometheus (and Thanos, Mimir, VictoriaMetrics) never answer a query endpoint with 404: the URL is wrong.
-  if (status === 404) {
+  // Prometheus (and Thanos, Mimir, VictoriaMetrics) never answer a query endpoint with 404: the URL
+  // is wrong; nor with 405 or 501: the server (a static file server, a web UI) does not take queries.
+  if (status === 404 || status === 405 || status === 501) {
     const page = await readBody(response, SNIPPET_BYTES, abort);
     const text = page.type === "complete" ? page.text : page.type === "over" ? page.prefix() : "";
-    return notApi(`${where} answered HTTP 404${describePage(text, response.headers.get("content-type"))}`);
+    return notApi(
+      `${where} answered HTTP ${status}${describePage(text, response.headers.get("content-type"))}`,
+    );
   }
   // A declared length over the limit is refused unread; a missing or false one is caught while reading.
   const tooLong = () =>

@@ -1,6 +1,7 @@
 import { FRESH_FLOOR, FRESH_STEPS, MIN_COVERAGE } from "../../core/engine/gate.js";
 import { readLever } from "../../core/levers/edit.js";
-import { type Exporter, exporterOf, selectorsOf } from "../../core/signals/exporters.js";
+import { type Matcher, parseSelector } from "../../core/promql/scope.js";
+import { type Exporter, exporterOf, selectorParts, selectorsOf } from "../../core/signals/exporters.js";
 import { rangeKey } from "../../core/signals/recording.js";
 import { type SignalRequest, signalRequests } from "../../core/signals/requests.js";
 import type { SignalData } from "../../core/signals/source.js";
@@ -8,7 +9,7 @@ import { type LocalContext, type LocalPlan, localPlan } from "../../reconcile/lo
 import type { Io } from "../io.js";
 import { type Env, openLocal } from "../local-context.js";
 import { renderDoctorText } from "../render/doctor.js";
-import { outageMessage, outageOf } from "./plan.js";
+import { outageOf } from "./plan.js";
 
 export interface DoctorOptions {
   readonly repo: string;
@@ -25,6 +26,14 @@ export interface MetricCheck {
   readonly series: number | null;
   /** With no scoped series: the metric's series now, whatever their labels (0: the exporter is missing). */
   readonly anyLabels: number | null;
+  /** The metric with the lever's matchers alone, when the query adds matchers of its own. */
+  readonly leverPart: string | null;
+  /** The query's own matchers of this selector (`code=~"5.."`). */
+  readonly own: readonly string[];
+  /** With no scoped series and matchers of the query's own: the series of `leverPart` in the lookback. */
+  readonly leverSeries: number | null;
+  /** For a query whose data stopped: the selector's series with a sample in the last 5m (0: it stopped). */
+  readonly current: number | null;
   readonly exporter: Exporter | null;
 }
 
@@ -66,11 +75,17 @@ export async function doctorCommand(
   const result = await localPlan(ctx.value);
   const outage = outageOf(result);
   if (outage !== undefined) {
-    if (options.json) io.stdout(`${JSON.stringify({ ok: false, outage, levers: [] }, null, 2)}\n`);
-    io.stderr(`${outageMessage(outage)}\n`);
+    // What doctor could check without Prometheus is still told: each lever's file and value.
+    const levers = await diagnose(ctx.value, result, false);
+    if (options.json)
+      io.stdout(`${JSON.stringify({ ok: false, outage, levers: levers.map(leverJson) }, null, 2)}\n`);
+    else io.stdout(renderDoctorText(levers, true));
+    io.stderr(
+      `${outage}\nPrometheus could not be used: doctor read each lever's file (above) but checked none of the signal or guardrail queries (exit 2)\n`,
+    );
     return 2;
   }
-  const levers = await diagnose(ctx.value, result);
+  const levers = await diagnose(ctx.value, result, true);
   const ok = levers.every((l) => l.problem === null && l.queries.every((q) => q.status === "ok"));
   if (options.json)
     io.stdout(
@@ -80,7 +95,7 @@ export async function doctorCommand(
   return ok ? 0 : 1;
 }
 
-async function diagnose(ctx: LocalContext, result: LocalPlan): Promise<LeverCheck[]> {
+async function diagnose(ctx: LocalContext, result: LocalPlan, ask: boolean): Promise<LeverCheck[]> {
   const counts = new Map<string, Promise<SignalData>>();
   // Each distinct count once, however many levers share a selector.
   const count = (query: string, at: number) => {
@@ -105,11 +120,13 @@ async function diagnose(ctx: LocalContext, result: LocalPlan): Promise<LeverChec
       else value = reading.value.present ? reading.value.text : null;
     }
     const requests = signalRequests(lever, ctx.loaded.config.guardrails, ctx.now);
+    const parsed = parseSelector(lever.selector);
+    const matchers = parsed.ok ? parsed.value : [];
     if (!requests.ok) problem ??= requests.error;
     // A lever's queries at once (a handful): Prometheus runs several queries side by side.
     const queries = await Promise.all(
-      (requests.ok ? requests.value : []).map((r) =>
-        checkQuery(r, result.input.answers.get(rangeKey(r)), ctx.now, count),
+      (requests.ok && ask ? requests.value : []).map((r) =>
+        checkQuery(r, result.input.answers.get(rangeKey(r)), ctx.now, count, matchers),
       ),
     );
     out.push({ lever: lever.id, policy: lever.policy, file: lever.target.file, value, problem, queries });
@@ -122,10 +139,14 @@ async function checkQuery(
   data: SignalData | undefined,
   now: number,
   count: (query: string, at: number) => Promise<SignalData>,
+  leverMatchers: readonly Matcher[],
 ): Promise<QueryCheck> {
   const expected = Math.floor((r.end - r.start) / r.step) + 1;
   const base = { kind: r.kind, name: r.name, query: r.query, expected };
-  const metrics = await metricChecks(r, count);
+  const fresh = Math.max(FRESH_STEPS * r.step, FRESH_FLOOR);
+  const newest = data?.status === "ok" ? data.samples.at(-1)?.t : undefined;
+  const stopped = data?.status === "ok" && (newest === undefined || r.end - newest > fresh);
+  const metrics = await metricChecks(r, count, leverMatchers, stopped);
   if (!data || data.status === "missing") {
     const ambiguous = data?.status === "missing" ? /^ambiguous: (\d+) series/.exec(data.reason) : null;
     return {
@@ -138,13 +159,11 @@ async function checkQuery(
       metrics,
     };
   }
-  const newest = data.samples.at(-1)?.t;
   const ageMs = newest === undefined ? null : Math.max(0, now - newest);
-  const fresh = Math.max(FRESH_STEPS * r.step, FRESH_FLOOR);
   const coverage = data.samples.length / expected;
   let status: QueryCheck["status"] = "ok";
   let reason: string | null = null;
-  if (newest === undefined || r.end - newest > fresh) {
+  if (stopped) {
     status = "stale";
     reason = `the newest sample is older than ${fresh / 60_000}m: the metric stopped`;
   } else if (r.kind === "signal" && coverage < MIN_COVERAGE) {
@@ -161,6 +180,8 @@ async function checkQuery(
 async function metricChecks(
   r: SignalRequest,
   count: (query: string, at: number) => Promise<SignalData>,
+  leverMatchers: readonly Matcher[],
+  stopped: boolean,
 ): Promise<MetricCheck[]> {
   const selectors = selectorsOf(r.query);
   if (!selectors.ok) return [];
@@ -170,14 +191,30 @@ async function metricChecks(
   const out: MetricCheck[] = [];
   for (const { selector, metric } of selectors.value) {
     const series = seriesOf(await count(`count(last_over_time(${selector}[${range}]))`, r.end));
+    const parts = metric === undefined ? undefined : selectorParts(selector, metric, leverMatchers);
+    const split = parts?.ok && parts.value.own.length > 0 ? parts.value : undefined;
+    // The lever's matchers alone: a query's own matcher (code=~"5..") that matches nothing is not the selector's fault.
+    const leverSeries =
+      series === 0 && split
+        ? seriesOf(await count(`count(last_over_time(${split.leverPart}[${range}]))`, r.end))
+        : null;
     // Only the metric's name: cheap, and it tells a missing exporter from a selector that matches nothing.
     const anyLabels =
-      series === 0 && metric !== undefined ? seriesOf(await count(`count(${metric})`, r.end)) : null;
+      series === 0 && metric !== undefined && !(leverSeries !== null && leverSeries > 0)
+        ? seriesOf(await count(`count(${metric})`, r.end))
+        : null;
+    // Series in the lookback but none now: the exporter stopped, which is not the same as never there.
+    const current =
+      stopped && series !== null && series > 0 ? seriesOf(await count(`count(${selector})`, r.end)) : null;
     out.push({
       selector,
       metric: metric ?? null,
       series,
       anyLabels,
+      leverPart: split?.leverPart ?? null,
+      own: split?.own ?? [],
+      leverSeries,
+      current,
       exporter: metric === undefined ? null : exporterOf(metric),
     });
   }
@@ -206,6 +243,8 @@ function leverJson(l: LeverCheck): unknown {
         metric: m.metric,
         series: m.series,
         seriesWithAnyLabels: m.anyLabels,
+        seriesOfLeverSelector: m.leverSeries,
+        seriesNow: m.current,
         exporter: m.exporter?.name ?? null,
       })),
     })),

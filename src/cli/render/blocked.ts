@@ -1,3 +1,4 @@
+import { NOT_API } from "../../adapters/prometheus/http.js";
 import type { Decision, Evidence } from "../../core/engine/decision.js";
 
 /** The checks a decision fails when a query gave nothing usable: its signals, then its guardrails. */
@@ -30,5 +31,11 @@ export function renderBlockedQueries(decisions: readonly Decision[]): string[] {
 /** A decision that failed only because Prometheus could not be used: said once for the run, not per signal. */
 export function blockedByOutage(d: Decision): boolean {
   const queries = failedQueries(d);
-  return queries.length > 0 && queries.every((e) => e.value.startsWith("missing: Prometheus unreachable"));
+  return (
+    queries.length > 0 &&
+    queries.every(
+      (e) =>
+        e.value.startsWith("missing: Prometheus unreachable") || e.value.startsWith(`missing: ${NOT_API}`),
+    )
+  );
 }

@@ -54,7 +54,8 @@ function inFlight(r: VerifyRow, outage: readonly string[]): string {
   if (r.status === "not-judged") {
     const when = (r.until ?? 0) > r.watch.now ? `its window ends ${until}` : `its window ended ${until}`;
     // The reason is told once on stderr: every row repeating it would bury the rows.
-    const who = /^(Prometheus [^(]*\([^)]*\))/.exec(outage[0] ?? "")?.[1] ?? "Prometheus did not answer";
+    const named = /^((?:Not the )?Prometheus [^(]*\([^)]*\))/.exec(outage[0] ?? "")?.[1];
+    const who = named?.replace(/^Not the/, "not the") ?? "Prometheus did not answer";
     return `${head}: not judged — ${who}, see the warning; ${when}: no verdict and nothing reverted until a run reaches Prometheus`;
   }
   const lines = [`${head}: watching until ${until} (${progress(r.watch)})${r.note ? `; ${r.note}` : ""}`];

@@ -1,4 +1,5 @@
 import { parser } from "@prometheus-io/lezer-promql";
+import { formatMatcher, type Matcher, parseSelector } from "../promql/scope.js";
 import { checkPromql } from "../promql/syntax.js";
 import { err, ok, type Result } from "../result.js";
 
@@ -63,4 +64,37 @@ export function selectorsOf(query: string): Result<SelectorUse[]> {
     if (!out.some((s) => s.selector === selector)) out.push({ selector, metric });
   } while (cursor.next());
   return ok(out);
+}
+
+/** A selector of a scoped query cut in two: the matchers the lever's selector put there, and the query's own. */
+export interface SelectorParts {
+  /** The metric with the lever's matchers alone: what the lever's selector matches of it. */
+  readonly leverPart: string;
+  /** The query's own matchers (`code=~"5.."`), as written by PromQL's rules; empty when it has none. */
+  readonly own: readonly string[];
+}
+
+/**
+ * Tells apart, in one selector of a query scoped by `leverMatchers`, the lever's matchers from the
+ * query's own: a selector that matches nothing is either the lever's fault (a wrong selector) or
+ * the query's (a `code=~"5.."` with no errors yet), and the advice differs.
+ */
+export function selectorParts(
+  selector: string,
+  metric: string,
+  leverMatchers: readonly Matcher[],
+): Result<SelectorParts> {
+  const brace = selector.indexOf("{");
+  if (brace < 0) return ok({ leverPart: metric, own: [] });
+  const matchers = parseSelector(selector.slice(brace));
+  if (!matchers.ok) return matchers;
+  const isLever = (m: Matcher) =>
+    leverMatchers.some((l) => l.label === m.label && l.op === m.op && l.value === m.value);
+  const named = (m: Matcher) => m.label === "__name__";
+  const lever = matchers.value.filter((m) => isLever(m) && !named(m));
+  const own = matchers.value.filter((m) => !isLever(m) && !named(m));
+  return ok({
+    leverPart: lever.length === 0 ? metric : `${metric}{${lever.map(formatMatcher).join(", ")}}`,
+    own: own.map(formatMatcher),
+  });
 }

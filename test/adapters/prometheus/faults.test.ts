@@ -209,7 +209,7 @@ describe("Prometheus faults end with a clear message and missing data, never a n
     expect(first).toMatchObject({
       kind: "unreachable",
       reason: expect.stringContaining(
-        `not the Prometheus HTTP API — ${server.url}/api/v1/query answered HTTP 200 with an HTML page ("Sign in")`,
+        `Not the Prometheus HTTP API (${server.url}): ${server.url}/api/v1/query answered HTTP 200 with an HTML page ("Sign in")`,
       ),
     });
     expect(await s.instant("up", T)).toEqual(first);

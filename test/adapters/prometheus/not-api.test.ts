@@ -39,6 +39,20 @@ describe("an answer that is not the Prometheus API", () => {
       "<!DOCTYPE html><html><title>Not Found</title></html>",
       'answered HTTP 404 with an HTML page ("Not Found")',
     ],
+    [
+      "python3 -m http.server, which has no POST",
+      501,
+      "text/html;charset=utf-8",
+      '<!DOCTYPE HTML>\n<html lang="en">\n    <head>\n        <meta charset="utf-8">\n        <title>Error response</title>\n    </head>\n    <body>\n        <h1>Error response</h1>\n        <p>Error code: 501</p>\n        <p>Message: Unsupported method (\'POST\').</p>\n    </body>\n</html>\n',
+      'answered HTTP 501 with an HTML page ("Error response")',
+    ],
+    [
+      "a static file server's 405",
+      405,
+      "text/html",
+      "<html><head><title>405 Not Allowed</title></head><body><center><h1>405 Not Allowed</h1></center><hr><center>nginx</center></body></html>",
+      'answered HTTP 405 with an HTML page ("405 Not Allowed")',
+    ],
   ])("%s", async (_, status, type, body, says) => {
     const server = await fakeServer((_req, res) => {
       res.writeHead(status, { "content-type": type });
@@ -49,7 +63,7 @@ describe("an answer that is not the Prometheus API", () => {
     expect(r).toMatchObject({ status: "missing", kind: "unreachable" });
     const reason = r.status === "missing" ? r.reason : "";
     expect(reason).toBe(
-      `Prometheus unreachable (${server.url}): not the Prometheus HTTP API — ${server.url}/api/v1/query ${says}; --prometheus (or PROMETHEUS_URL) must be the server's base URL, the one under which /api/v1/query answers (e.g. http://prometheus:9090, without /api/v1, /graph or /metrics)`,
+      `Not the Prometheus HTTP API (${server.url}): ${server.url}/api/v1/query ${says}; --prometheus (or PROMETHEUS_URL) must be the server's base URL, the one under which /api/v1/query answers (e.g. http://prometheus:9090, without /api/v1, /graph or /metrics)`,
     );
     // Every later query of the run gets the same answer without asking.
     expect(await s.range({ query: "up", start: T - 3_600_000, end: T, step: 60_000 })).toEqual(r);

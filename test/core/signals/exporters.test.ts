@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { exporterOf, selectorsOf } from "../../../src/core/signals/exporters.js";
+import { parseSelector } from "../../../src/core/promql/scope.js";
+import { exporterOf, selectorParts, selectorsOf } from "../../../src/core/signals/exporters.js";
 
 describe("which exporter provides a metric", () => {
   it.each([
@@ -32,5 +33,38 @@ describe("the vector selectors of a query", () => {
 
   it("refuses a query that does not parse", () => {
     expect(selectorsOf("max(").ok).toBe(false);
+  });
+});
+
+describe("a scoped selector cut into the lever's matchers and the query's own", () => {
+  const lever = parseSelector('{namespace="shop", pod=~"checkout-.*"}');
+  const matchers = lever.ok ? lever.value : [];
+
+  it("the query's own matcher is told apart from the lever's", () => {
+    expect(
+      selectorParts(
+        'http_requests_total{code=~"5..", namespace="shop", pod=~"checkout-.*"}',
+        "http_requests_total",
+        matchers,
+      ),
+    ).toEqual({
+      ok: true,
+      value: { leverPart: 'http_requests_total{namespace="shop", pod=~"checkout-.*"}', own: ['code=~"5.."'] },
+    });
+  });
+
+  it("a selector of the lever's matchers only has none of its own", () => {
+    expect(selectorParts('up{namespace="shop", pod=~"checkout-.*"}', "up", matchers)).toEqual({
+      ok: true,
+      value: { leverPart: 'up{namespace="shop", pod=~"checkout-.*"}', own: [] },
+    });
+  });
+
+  it("an unscoped query (scoped: false): every matcher is its own, the metric alone is the rest", () => {
+    expect(selectorParts('up{job="api"}', "up", matchers)).toEqual({
+      ok: true,
+      value: { leverPart: "up", own: ['job="api"'] },
+    });
+    expect(selectorParts("up", "up", matchers)).toEqual({ ok: true, value: { leverPart: "up", own: [] } });
   });
 });
