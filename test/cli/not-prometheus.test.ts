@@ -187,7 +187,7 @@ describe.each(Object.entries(PAGES))("a Prometheus URL that answers with %s", (_
     const r = await governor(["plan", "--repo", repo(), "--prometheus", server.url, "--now", iso(NOW)]);
     expect(r.code).toBe(2);
     expectOneMessage(r.stderr);
-    expect(r.stdout).toMatch(/^cpu +300m → 300m +blocked +not evaluated: Prometheus could not be used$/m);
+    expect(r.stdout).toMatch(/^cpu +300m → — +blocked +not evaluated: Prometheus could not be used$/m);
     expect(r.stdout).not.toContain("HTTP");
   });
 

@@ -29,7 +29,8 @@ export function renderPlanText(
 ): string {
   const rows = decisions.map((d) => [
     d.lever,
-    `${d.from ?? "-"} → ${d.to ?? d.from ?? "-"}`,
+    // A blocked lever with no recommendation has none to show: "100m → 100m" read as "keep it".
+    `${d.from ?? "-"} → ${d.to ?? (d.decision === "blocked" ? "—" : (d.from ?? "-"))}`,
     d.decision,
     outage !== undefined && blockedByOutage(d) ? "not evaluated: Prometheus could not be used" : d.reason,
   ]);
