@@ -291,7 +291,8 @@ export function decide(input: DecideInput): Decision {
       ...base,
       ...proposal,
       decision: "blocked",
-      reason: `${failed.name}: ${failed.detail}`,
+      // Every check that fails is named: fixing the first should not only reveal the next.
+      reason: `${failed.name}: ${failed.detail}${others(checks, failed)}`,
       checks,
       evidence,
     };
@@ -305,4 +306,10 @@ export function decide(input: DecideInput): Decision {
     checks,
     evidence,
   };
+}
+
+/** "; also failing: hpa, hold" — the failed checks after the first, by name. */
+function others(checks: readonly Check[], first: Check): string {
+  const rest = checks.filter((c) => !c.ok && c !== first).map((c) => c.name);
+  return rest.length > 0 ? `; also failing: ${rest.join(", ")}` : "";
 }

@@ -353,6 +353,19 @@ describe("not acting is explained", () => {
     expect(d.reason).toMatch(new RegExp(`^${check}: `));
   });
 
+  it("names every failing check, not only the first (fixing one should not merely reveal the next)", () => {
+    const d = decideOne({
+      config: config(lever(), "mode: observe\n"),
+      ledger: {
+        changes: [change({ appliedAt: NOW - 12 * HOUR })],
+        holds: [{ scope: { kind: "repo" }, reason: "incident", since: NOW - HOUR }],
+        resumes: [],
+      },
+    });
+    expect(d.decision).toBe("blocked");
+    expect(d.reason).toMatch(/^cooldown: .*; also failing: hold, mode$/);
+  });
+
   it("allows a request lever under an HPA with allowWithHpa", () => {
     const d = decideOne({
       config: config(lever("    allowWithHpa: true\n")),
