@@ -130,7 +130,7 @@ export async function simulate(
     // 2. The watch of every applied change: the same rule as the App and governor verify.
     for (const c of changes) {
       if (c.appliedAt === undefined || c.verdict !== undefined) continue;
-      const outcome = await judgeWatch(world.source, lever, config, c.appliedAt, t);
+      const outcome = await judgeWatch(world.source, lever, config, c.appliedAt, t, undefined, c.direction);
       // Unjudged: the simulated Prometheus always answers, but the rule is the App's.
       if (!outcome || outcome.kind === "watching" || outcome.kind === "unjudged") continue;
       if (outcome.kind === "extended") {

@@ -39,6 +39,8 @@ export interface GuardrailData {
   /** Where each was asked: its evaluations with no sample are missing data, counted against it. */
   readonly asked: { readonly window: Span; readonly baseline: Span };
   readonly link?: string | undefined;
+  /** Which way the change moved the lever, when known (for the guardrail's `harmedBy`). */
+  readonly direction?: "up" | "down" | undefined;
 }
 
 const num = (x: number) => (Number.isFinite(x) ? Number(x.toPrecision(4)).toString() : String(x));
@@ -186,10 +188,22 @@ export function evaluateGuardrail(d: GuardrailData): GuardrailResult {
       `data for only ${inWindow.present} of ${inWindow.expected} evaluations in the window (${describeGaps(inWindow)}); at least half are needed to call it held`,
     );
   const ok = problems.length > 0 ? false : unknowns.length > 0 ? undefined : true;
+  const seen = observed.join(", ") || `${after.length} samples`;
+  const moved = d.direction === "up" ? "increase" : d.direction === "down" ? "decrease" : undefined;
+  // A breach the change's direction cannot cause is not its fault: a revert would restore a value
+  // no better for this guardrail (a smaller CPU request cannot ease throttling). Cannot tell, so
+  // the watch extends and then holds the lever for a person — never a revert into the worse value.
+  if (ok === false && g.harmedBy !== undefined && moved !== undefined && moved !== g.harmedBy)
+    return {
+      ...withGaps,
+      ok: undefined,
+      observed: seen,
+      detail: `breached (${problems.join("; ")}), but an ${moved} of the lever cannot cause it (harmedBy: ${g.harmedBy}): not reverted`,
+    };
   return {
     ...withGaps,
     ok,
-    observed: observed.join(", ") || `${after.length} samples`,
+    observed: seen,
     detail: ok === false ? problems.join("; ") : ok === undefined ? unknowns.join("; ") : "held",
   };
 }
