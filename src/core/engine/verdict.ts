@@ -19,6 +19,8 @@ export interface GuardrailResult {
   readonly link?: string | undefined;
   /** Evaluations of the window without data, in words, when there are any (an outage shows here). */
   readonly gaps?: string | undefined;
+  /** Breached, but after a change in the direction its `harmedBy` says cannot cause it: not a fail. */
+  readonly excused?: true | undefined;
 }
 
 export type VerdictKind = "pass" | "fail" | "inconclusive";
@@ -197,6 +199,7 @@ export function evaluateGuardrail(d: GuardrailData): GuardrailResult {
     return {
       ...withGaps,
       ok: undefined,
+      excused: true,
       observed: seen,
       detail: `breached (${problems.join("; ")}), but an ${moved} of the lever cannot cause it (harmedBy: ${g.harmedBy}): not reverted`,
     };
@@ -242,4 +245,22 @@ export function judge(results: readonly GuardrailResult[], effect: string): Verd
       ? "inconclusive"
       : "pass";
   return { verdict, guardrails: results, effect };
+}
+
+/**
+ * Why a verdict is inconclusive, in words: data too thin to judge, a breach the change's direction
+ * cannot cause (`harmedBy`), or both. Never "not enough data" for a breach seen in full.
+ */
+export function inconclusiveWhy(v: Verdict, extended = false): string {
+  const unknown = v.guardrails.filter((g) => g.ok === undefined);
+  const excused = unknown.filter((g) => g.excused).map((g) => g.name);
+  const data =
+    unknown.length > excused.length || excused.length === 0
+      ? `not enough data to judge this change${extended ? ", even over the extended window" : ""}`
+      : "";
+  const breach =
+    excused.length > 0
+      ? `a breach of ${excused.join(", ")} that the change's direction cannot cause (harmedBy), so it is not reverted`
+      : "";
+  return [data, breach].filter(Boolean).join("; ");
 }
