@@ -39,7 +39,15 @@ export async function watchMergedChanges(
 ): Promise<WatchAction[]> {
   const actions: WatchAction[] = [];
   for (const d of dueWatches(governed, levers, appliedAt, deps.now)) {
-    const outcome = await judgeWatch(endpoint.source, d.lever, config, d.appliedAt, deps.now, endpoint.url);
+    const outcome = await judgeWatch(
+      endpoint.source,
+      d.lever,
+      config,
+      d.appliedAt,
+      deps.now,
+      endpoint.url,
+      d.governed.meta.direction,
+    );
     // Inside the window only a breach acts; while Prometheus cannot answer nothing does — no
     // verdict and no extension used up: the next tick that reaches it judges the same window.
     if (!outcome || outcome.kind === "watching" || outcome.kind === "unjudged") continue;

@@ -15,8 +15,10 @@ export async function judgeWatch(
   appliedAt: number,
   now: number,
   prometheus?: string,
+  /** Which way the change moved the lever: a guardrail's `harmedBy` is read against it. */
+  direction?: "up" | "down",
 ): Promise<WatchOutcome | undefined> {
-  const stage = watchStage(lever, config, appliedAt, now);
+  const stage = watchStage(lever, config, appliedAt, now, direction);
   if (!stage) return undefined;
   const requests = stageQueries(stage).map((q) => ({
     ...q,

@@ -3,6 +3,7 @@ import type { Decision } from "../core/engine/decision.js";
 import { describeScope } from "../core/engine/ledger.js";
 import { plan } from "../core/engine/plan.js";
 import { activeHolds } from "../core/engine/thrash.js";
+import { inconclusiveWhy } from "../core/engine/verdict.js";
 import { readIn, restoreIn, writeIn } from "../core/levers/edit.js";
 import { parseLeverFile } from "../core/levers/parsed-file.js";
 import { prTitle, renderPrBody } from "../core/pr/body.js";
@@ -130,7 +131,7 @@ export async function simulate(
     // 2. The watch of every applied change: the same rule as the App and governor verify.
     for (const c of changes) {
       if (c.appliedAt === undefined || c.verdict !== undefined) continue;
-      const outcome = await judgeWatch(world.source, lever, config, c.appliedAt, t);
+      const outcome = await judgeWatch(world.source, lever, config, c.appliedAt, t, undefined, c.direction);
       // Unjudged: the simulated Prometheus always answers, but the rule is the App's.
       if (!outcome || outcome.kind === "watching" || outcome.kind === "unjudged") continue;
       if (outcome.kind === "extended") {
@@ -138,7 +139,7 @@ export async function simulate(
           ev(
             t,
             "extended",
-            `${c.from} → ${c.to}: not enough data yet; watched until ${new Date(outcome.until).toISOString()}`,
+            `${c.from} → ${c.to}: ${inconclusiveWhy(outcome.verdict)}; watched until ${new Date(outcome.until).toISOString()}`,
           );
         c.extended = true;
         continue;
@@ -147,7 +148,9 @@ export async function simulate(
       c.harmful = harmful(c);
       const observed = outcome.verdict.guardrails.map((g) => `${g.name} ${g.observed}`).join("; ");
       const holds =
-        outcome.kind === "inconclusive" ? "; never a pass: the lever holds until a person resumes it" : "";
+        outcome.kind === "inconclusive"
+          ? `; ${inconclusiveWhy(outcome.verdict)} — never a pass: the lever holds until a person resumes it`
+          : "";
       ev(
         t,
         outcome.kind,

@@ -112,6 +112,14 @@ export const scenarioSchema = z
             .describe("A regression unrelated to any change (a confounder), from `from` to `to`."),
           z
             .strictObject({
+              type: z.literal("burst"),
+              from: durationSchema,
+              to: durationSchema,
+              effect: z.number().describe("The load's relative increase: 0.5 is +50%."),
+            })
+            .describe("A burst of load unrelated to any change, from `from` to `to`."),
+          z
+            .strictObject({
               type: z.literal("bad-change"),
               effect: z.number().describe("The latency's relative increase: 0.2 is +20%."),
             })

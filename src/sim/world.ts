@@ -74,9 +74,12 @@ export class World {
   truth(t: number, value?: number): Truth {
     const elapsed = t - this.start;
     const inEffect = this.inEffect(t);
+    let burst = 1;
+    for (const i of this.s.inject)
+      if (i.type === "burst" && elapsed >= ms(i.from) && elapsed < ms(i.to)) burst *= 1 + i.effect;
     const series = plantSeries(
       this.s.plant,
-      loadAt(this.s.load, this.seed, elapsed),
+      loadAt(this.s.load, this.seed, elapsed) * burst,
       value ?? inEffect.value,
     );
     let factor = 1;

@@ -451,6 +451,16 @@ describe("the watch after merge", () => {
     (after: number | undefined): Other =>
     (q, t) =>
       q.includes("throttled") ? (t >= APPLIED ? after : 0.01) : 0;
+  // A CPU upsize cannot cause throttling (the policy's guardrail is harmedBy: decrease): the
+  // breaches that revert it are of an error ratio, which a change in any direction can cause.
+  const WATCHED = CONFIG.replace(
+    "levers:",
+    "guardrails:\n  - {name: errors, query: 'sum(rate(http_errors_total[5m]))', max: 0.1}\nlevers:",
+  );
+  const errors =
+    (after: number): Other =>
+    (q, t) =>
+      q.includes("http_errors") ? (t >= APPLIED ? after : 0.01) : throttling(0.02)(q, t);
 
   it("pass: a comment with the effect and the verified label", async () => {
     mockReads(merged(), CONFIG, HEAD);
@@ -467,7 +477,7 @@ describe("the watch after merge", () => {
   });
 
   it("fail: a revert PR restoring the exact original value, and a comment on the change", async () => {
-    mockReads(merged(), CONFIG, HEAD);
+    mockReads(merged(), WATCHED, HEAD);
     const seen: { tree?: { tree: Array<{ content: string }> }; commit?: { message: string } } = {};
     mockCommit(seen as never, "governor/revert-cpu");
     nock(API)
@@ -491,13 +501,13 @@ describe("the watch after merge", () => {
         (b) => b.body.startsWith("❌ **Guardrail breached.**") && b.body.endsWith("See #13."),
       )
       .reply(201, {});
-    await app(0.6, throttling(0.5)).receive({ id: "w2", name: "push", payload: pushPayload() as never });
+    await app(0.6, errors(0.5)).receive({ id: "w2", name: "push", payload: pushPayload() as never });
     expect(seen.tree?.tree[0]?.content).toBe(DEPLOYMENT);
     expect(seen.commit?.message).toContain("Governor-Revert: old");
   });
 
   it("fail with limit: ratio: the revert PR restores the request and its limit, exactly", async () => {
-    const config = `${CONFIG}    limit: ratio\n`;
+    const config = `${WATCHED}    limit: ratio\n`;
     const original = `${DEPLOYMENT}            limits:\n              cpu: 1\n`;
     const head = original.replace("cpu: 500m", "cpu: 690m").replace("cpu: 1\n", "cpu: 1380m\n");
     const withLimit = { ...meta("690m"), limit: { from: "1", to: "1380m" } };
@@ -508,12 +518,12 @@ describe("the watch after merge", () => {
     nock(API).post("/repos/Codertocat/Hello-World/pulls").reply(201, { number: 13 });
     nock(API).post("/repos/Codertocat/Hello-World/issues/13/labels").reply(200, []);
     nock(API).post("/repos/Codertocat/Hello-World/issues/12/comments").reply(201, {});
-    await app(0.6, throttling(0.5)).receive({ id: "w2", name: "push", payload: pushPayload() as never });
+    await app(0.6, errors(0.5)).receive({ id: "w2", name: "push", payload: pushPayload() as never });
     expect(seen.tree?.tree[0]?.content).toBe(original);
   });
 
   it("fail, but the value was changed since: no revert, a comment, the lever holds", async () => {
-    mockReads(merged(), CONFIG, DEPLOYMENT.replace("cpu: 500m", "cpu: 800m"));
+    mockReads(merged(), WATCHED, DEPLOYMENT.replace("cpu: 500m", "cpu: 800m"));
     nock(API)
       .post("/repos/Codertocat/Hello-World/issues/12/comments", (b) =>
         b.body.includes("No revert: the value is now 800m, not 690m as Governor set it"),
@@ -522,7 +532,7 @@ describe("the watch after merge", () => {
     nock(API)
       .post("/repos/Codertocat/Hello-World/issues/12/labels", { labels: ["governor:needs-human"] })
       .reply(200, []);
-    await app(0.6, throttling(0.5)).receive({ id: "w3", name: "push", payload: pushPayload() as never });
+    await app(0.6, errors(0.5)).receive({ id: "w3", name: "push", payload: pushPayload() as never });
   });
 
   it("appliedWhen liveValue: applied at the first evaluation where the live value equals the new one", async () => {
@@ -553,8 +563,8 @@ describe("the watch after merge", () => {
       prNode(12, `b\n${renderMetadata(meta("690m"), KEY)}`, "MERGED", "2026-11-23T09:40:00Z"),
     ];
     const appliedRecently = Date.parse("2026-11-23T09:45:00Z");
-    const breach: Other = (q, t) => (q.includes("throttled") ? (t >= appliedRecently ? 0.5 : 0.01) : 0);
-    mockReads(mergedRecently, CONFIG, HEAD);
+    const breach: Other = (q, t) => (q.includes("http_errors") ? (t >= appliedRecently ? 0.5 : 0.01) : 0);
+    mockReads(mergedRecently, WATCHED, HEAD);
     mockCommit({}, "governor/revert-cpu");
     nock(API)
       .post("/repos/Codertocat/Hello-World/git/refs", {
@@ -572,7 +582,7 @@ describe("the watch after merge", () => {
     await app(0.6, breach).receive({ id: "w8", name: "push", payload: pushPayload() as never });
     // The same change without a breach: inside its window, no verdict and no write yet (but the
     // dashboard of this fresh repository: the one above already shows the revert).
-    mockReads(mergedRecently, CONFIG, HEAD);
+    mockReads(mergedRecently, WATCHED, HEAD);
     await app(0.6, throttling(0.02)).receive({ id: "w9", name: "push", payload: pushPayload() as never });
   });
 
@@ -594,6 +604,34 @@ describe("the watch after merge", () => {
       .reply(200, []);
     await app(0.6, throttling(undefined), APPLIED + 61 * 60_000).receive({
       id: "w5",
+      name: "push",
+      payload: pushPayload() as never,
+    });
+  });
+
+  it("a throttling breach after a CPU upsize is not reverted: extended, then held, and the comment says why", async () => {
+    mockReads(merged(), CONFIG, HEAD);
+    await app(0.6, throttling(0.5), APPLIED + 40 * 60_000).receive({
+      id: "w11",
+      name: "push",
+      payload: pushPayload() as never,
+    });
+    mockReads(merged(), CONFIG, HEAD);
+    nock(API)
+      .post(
+        "/repos/Codertocat/Hello-World/issues/12/comments",
+        (b) =>
+          b.body.startsWith(
+            "❔ **Inconclusive.** A breach of cpu-throttling that the change's direction cannot cause (harmedBy), so it is not reverted; it is not treated as a pass.",
+          ) &&
+          b.body.includes("but an increase of the lever cannot cause it (harmedBy: decrease): not reverted"),
+      )
+      .reply(201, {});
+    nock(API)
+      .post("/repos/Codertocat/Hello-World/issues/12/labels", { labels: ["governor:inconclusive"] })
+      .reply(200, []);
+    await app(0.6, throttling(0.5), APPLIED + 61 * 60_000).receive({
+      id: "w12",
       name: "push",
       payload: pushPayload() as never,
     });
@@ -679,7 +717,7 @@ describe("the dashboard written by two replicas", () => {
 
 describe("the repository's revert cap in the App's watch", () => {
   const LEVERS = ["c1", "c2", "c3", "c4"];
-  const config = `version: 1\nlevers:\n${LEVERS.map(
+  const config = `version: 1\nguardrails:\n  - {name: errors, query: 'sum(rate(http_errors_total[5m]))', max: 0.1}\nlevers:\n${LEVERS.map(
     (c) =>
       `  - id: ${c}\n    policy: k8s-cpu-request\n    target: {file: apps/d.yaml, kind: Deployment, name: d, container: ${c}, field: resources.requests.cpu}\n    selector: '{pod=~"d-.*", container="${c}"}'\n    bounds: {min: 100m, max: "4"}\n`,
   ).join("")}`;
@@ -697,7 +735,8 @@ describe("the repository's revert cap in the App's watch", () => {
     ),
     headRefName: `governor/${c}`,
   }));
-  const breach: Other = (q, t) => (q.includes("throttled") ? (t >= APPLIED ? 0.5 : 0.01) : 0);
+  // An error ratio: a CPU upsize cannot cause throttling (harmedBy: decrease), so never reverted for it.
+  const breach: Other = (q, t) => (q.includes("http_errors") ? (t >= APPLIED ? 0.5 : 0.01) : 0);
 
   it("four levers breached in one hour: three reverts are opened, the fourth is reported as capped, with the reason", async () => {
     mockReads(merged, config, deployment);

@@ -31,7 +31,9 @@ export function watchedRepo(options: {
   /** The entries of `.github/governor/policies` (none by default). */
   readonly policies?: ReadonlyArray<Record<string, unknown>> | undefined;
 }): WatchedRepo {
-  const own = `${CONFIG}schedule: {interval: ${options.scheduleInterval}}\nwatch: {interval: ${options.watchInterval}, window: 30m, appliedWhen: {merged: 1m}}\n`;
+  // The breach that reverts is of an error ratio: a CPU upsize cannot cause throttling (the
+  // policy's guardrail is harmedBy: decrease), so a throttling breach would hold, not revert.
+  const own = `${CONFIG}schedule: {interval: ${options.scheduleInterval}}\nwatch: {interval: ${options.watchInterval}, window: 30m, appliedWhen: {merged: 1m}}\nguardrails:\n  - ${ERRORS_GUARDRAIL}\n`;
   const config = options.config ? options.config(own) : own;
   const head = DEPLOYMENT.replace("cpu: 500m", "cpu: 690m");
   const iso = (t: number) => new Date(t).toISOString();
@@ -140,10 +142,14 @@ export function watchedRepo(options: {
   return { route, revertOpenedAt: () => revertOpenedAt, served, dashboard: () => dashboard };
 }
 
+/** The repository guardrail breachingSource breaches. */
+export const ERRORS_GUARDRAIL = "{name: errors, query: 'sum(rate(http_errors_total[5m]))', max: 0.1}";
+
 /**
  * Prometheus for the watched repository: CPU usage at 0.6 cores (690m is right: nothing to
- * propose), throttling at 1% until `breachAt`, then 50% (over the policy's 10% guardrail).
+ * propose), throttling at 0, the error ratio at 1% until `breachAt`, then 50% (over its 10%).
  */
+
 export function breachingSource(breachAt: number, onQuery?: () => void): SignalSource {
   return {
     range: async (q: RangeQuery): Promise<SignalData> => {
@@ -152,7 +158,7 @@ export function breachingSource(breachAt: number, onQuery?: () => void): SignalS
       for (let t = q.start; t <= q.end; t += q.step) {
         const v = q.query.includes("usage")
           ? 0.6
-          : q.query.includes("throttled")
+          : q.query.includes("http_errors")
             ? t >= breachAt
               ? 0.5
               : 0.01

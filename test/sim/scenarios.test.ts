@@ -71,6 +71,31 @@ describe("the shipped scenarios do what their files say", () => {
   });
 });
 
+describe("a breach the change's direction cannot cause (harmedBy)", () => {
+  // A CPU upsize (320m → 374m), then a burst of load lands in its watch window and throttles the
+  // service: a smaller request cannot have eased it, so reverting would restore the worse value.
+  const burst = () =>
+    scenarioSchema.parse({
+      name: "burst-upsize",
+      seed: 5,
+      duration: "1d",
+      plant: { type: "cpu-service", usage: 0.3, latency: 0.2 },
+      load: { pattern: "flat" },
+      lever: { policy: "k8s-cpu-request", initial: "320m", bounds: { min: "100m", max: "4" } },
+      inject: [{ type: "burst", from: "3h", to: "3h40m", effect: 0.5 }],
+    });
+  it("a throttling spike after a CPU upsize is not reverted: extended, then the lever holds", async () => {
+    const r = await simulate(burst());
+    if (!r.ok) throw new Error(r.error.map((p) => p.message).join("; "));
+    expect(r.value.changes.map((c) => [c.from, c.to])).toEqual([["320m", "374m"]]);
+    expect(r.value.summary).toMatchObject({ reverts: 0, falseReverts: 0 });
+    expect(events(r.value)).toEqual(["propose", "merge", "extended", "inconclusive", "hold"]);
+    expect(r.value.timeline.find((e) => e.event === "inconclusive")?.detail).toContain(
+      "a breach of cpu-throttling that the change's direction cannot cause (harmedBy), so it is not reverted",
+    );
+  });
+});
+
 describe("the simulated world", () => {
   it("a reviewer who rejects everything: nothing merges, and proposals are a cooldown apart", async () => {
     const r = await run("aa-noise", { reviewer: { rejectProbability: 1 } });

@@ -192,6 +192,7 @@ export async function verifyCommand(
       applied,
       ctx.now,
       ctx.prometheusUrl,
+      change.direction,
     );
     const row = rowOf(change, outcome, watch);
     await maybeRevert(row, lever);

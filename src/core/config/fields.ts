@@ -62,6 +62,12 @@ export const guardrailLimits = {
     .describe(
       "Breach when the value rises by more than this fraction over the pre-change baseline (0.2 = +20%).",
     ),
+  harmedBy: z
+    .enum(["increase", "decrease"], { error: "harmedBy is increase or decrease" })
+    .optional()
+    .describe(
+      "The lever direction that can cause a breach (CPU throttling: decrease). A breach after a change the other way is not its fault: the lever holds, never reverted to the worse value.",
+    ),
 };
 
 export function requireOneLimit(

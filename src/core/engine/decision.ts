@@ -45,6 +45,11 @@ export interface WatchedGuardrail {
    * or below the SLO (target + band) is the trade a step down asks for, not a regression.
    */
   readonly withinSlo?: number | undefined;
+  /**
+   * The lever direction that can cause a breach. A breach after a change the other way cannot be
+   * the change's doing: reverting it would restore a value no better for this guardrail.
+   */
+  readonly harmedBy?: "increase" | "decrease" | undefined;
   readonly source: "policy" | "repo";
 }
 

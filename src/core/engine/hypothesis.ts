@@ -83,10 +83,12 @@ export function watchedGuardrails(lever: ResolvedLever, config: RepoConfig): Wat
     max?: number | undefined;
     min?: number | undefined;
     maxIncrease?: number | undefined;
+    harmedBy?: "increase" | "decrease" | undefined;
   }) => ({
     ...(g.max !== undefined ? { max: g.max } : {}),
     ...(g.min !== undefined ? { min: g.min } : {}),
     ...(g.maxIncrease !== undefined ? { maxIncrease: g.maxIncrease } : {}),
+    ...(g.harmedBy !== undefined ? { harmedBy: g.harmedBy } : {}),
   });
   const s = lever.strategy;
   const slo = (g: {

@@ -19,6 +19,8 @@ export interface GuardrailResult {
   readonly link?: string | undefined;
   /** Evaluations of the window without data, in words, when there are any (an outage shows here). */
   readonly gaps?: string | undefined;
+  /** Breached, but after a change in the direction its `harmedBy` says cannot cause it: not a fail. */
+  readonly excused?: true | undefined;
 }
 
 export type VerdictKind = "pass" | "fail" | "inconclusive";
@@ -39,6 +41,8 @@ export interface GuardrailData {
   /** Where each was asked: its evaluations with no sample are missing data, counted against it. */
   readonly asked: { readonly window: Span; readonly baseline: Span };
   readonly link?: string | undefined;
+  /** Which way the change moved the lever, when known (for the guardrail's `harmedBy`). */
+  readonly direction?: "up" | "down" | undefined;
 }
 
 const num = (x: number) => (Number.isFinite(x) ? Number(x.toPrecision(4)).toString() : String(x));
@@ -186,10 +190,23 @@ export function evaluateGuardrail(d: GuardrailData): GuardrailResult {
       `data for only ${inWindow.present} of ${inWindow.expected} evaluations in the window (${describeGaps(inWindow)}); at least half are needed to call it held`,
     );
   const ok = problems.length > 0 ? false : unknowns.length > 0 ? undefined : true;
+  const seen = observed.join(", ") || `${after.length} samples`;
+  const moved = d.direction === "up" ? "increase" : d.direction === "down" ? "decrease" : undefined;
+  // A breach the change's direction cannot cause is not its fault: a revert would restore a value
+  // no better for this guardrail (a smaller CPU request cannot ease throttling). Cannot tell, so
+  // the watch extends and then holds the lever for a person — never a revert into the worse value.
+  if (ok === false && g.harmedBy !== undefined && moved !== undefined && moved !== g.harmedBy)
+    return {
+      ...withGaps,
+      ok: undefined,
+      excused: true,
+      observed: seen,
+      detail: `breached (${problems.join("; ")}), but an ${moved} of the lever cannot cause it (harmedBy: ${g.harmedBy}): not reverted`,
+    };
   return {
     ...withGaps,
     ok,
-    observed: observed.join(", ") || `${after.length} samples`,
+    observed: seen,
     detail: ok === false ? problems.join("; ") : ok === undefined ? unknowns.join("; ") : "held",
   };
 }
@@ -228,4 +245,22 @@ export function judge(results: readonly GuardrailResult[], effect: string): Verd
       ? "inconclusive"
       : "pass";
   return { verdict, guardrails: results, effect };
+}
+
+/**
+ * Why a verdict is inconclusive, in words: data too thin to judge, a breach the change's direction
+ * cannot cause (`harmedBy`), or both. Never "not enough data" for a breach seen in full.
+ */
+export function inconclusiveWhy(v: Verdict, extended = false): string {
+  const unknown = v.guardrails.filter((g) => g.ok === undefined);
+  const excused = unknown.filter((g) => g.excused).map((g) => g.name);
+  const data =
+    unknown.length > excused.length || excused.length === 0
+      ? `not enough data to judge this change${extended ? ", even over the extended window" : ""}`
+      : "";
+  const breach =
+    excused.length > 0
+      ? `a breach of ${excused.join(", ")} that the change's direction cannot cause (harmedBy), so it is not reverted`
+      : "";
+  return [data, breach].filter(Boolean).join("; ");
 }

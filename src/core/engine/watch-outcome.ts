@@ -63,10 +63,11 @@ export function watchStage(
   config: RepoConfig,
   appliedAt: number,
   now: number,
+  direction?: "up" | "down",
 ): WatchStage | undefined {
   if (now <= appliedAt) return undefined;
-  const first = watchPlan(lever, config, appliedAt, 1);
-  const extended = watchPlan(lever, config, appliedAt, 2);
+  const first = watchPlan(lever, config, appliedAt, 1, direction);
+  const extended = watchPlan(lever, config, appliedAt, 2, direction);
   const plans: WatchStage["plans"] =
     now < first.windowEnd
       ? [watchSoFar(first, now)]

@@ -16,6 +16,8 @@ export interface WatchPlan {
   }>;
   readonly hypothesis: { readonly window: RangeQuery; readonly baseline: RangeQuery };
   readonly windowEnd: number;
+  /** Which way the change moved the lever, when known: a guardrail's `harmedBy` is read against it. */
+  readonly direction?: "up" | "down" | undefined;
 }
 
 const ms = (d: string) => {
@@ -33,6 +35,7 @@ export function watchPlan(
   config: RepoConfig,
   appliedAt: number,
   windows = 1,
+  direction?: "up" | "down",
 ): WatchPlan {
   const step = Math.max(1000, ms(config.watch.interval));
   const length = ms(config.watch.window) * windows;
@@ -49,6 +52,7 @@ export function watchPlan(
       baseline: range(hypothesisQuery, appliedAt - length, appliedAt - step),
     },
     windowEnd: appliedAt + length,
+    ...(direction ? { direction } : {}),
   };
 }
 
@@ -73,6 +77,7 @@ export function watchVerdict(
       window: get(g.window),
       baseline: get(g.baseline),
       asked: { window: g.window, baseline: g.baseline },
+      direction: p.direction,
       ...(prometheus
         ? { link: prometheusGraphLink(prometheus, g.guardrail.query, g.baseline.start, g.window.end) }
         : {}),
@@ -99,5 +104,6 @@ export function watchSoFar(p: WatchPlan, now: number): WatchPlan {
     guardrails: p.guardrails.map((g) => ({ ...g, window: cut(g.window) })),
     hypothesis: { ...p.hypothesis, window: cut(p.hypothesis.window) },
     windowEnd: p.windowEnd,
+    ...(p.direction ? { direction: p.direction } : {}),
   };
 }

@@ -17,11 +17,29 @@ function breachText(g: WatchedGuardrail): string {
   return `**${g.name}** ${parts.join(", or ")}`;
 }
 
+/** The change moves the lever the way the guardrail's `harmedBy` says cannot cause its breach. */
+const cannotHarm = (g: WatchedGuardrail, direction: Decision["direction"]) =>
+  g.harmedBy !== undefined &&
+  direction !== undefined &&
+  g.harmedBy !== (direction === "up" ? "increase" : "decrease");
+
 export function nextSection(d: Decision, watchWindow: string): string {
-  const reverts =
-    d.guardrails.length > 0
-      ? `reverted automatically on ${d.guardrails.map(breachText).join("; or ")}`
-      : "no guardrail is watched: nothing reverts it automatically";
+  const reverting = d.guardrails.filter((g) => !cannotHarm(g, d.direction));
+  const holding = d.guardrails.filter((g) => cannotHarm(g, d.direction));
+  const moved = d.direction === "up" ? "an increase" : "a decrease";
+  const reverts = [
+    reverting.length > 0
+      ? `reverted automatically on ${reverting.map(breachText).join("; or ")}`
+      : holding.length > 0
+        ? ""
+        : "no guardrail is watched: nothing reverts it automatically",
+    ...holding.map(
+      (g) =>
+        `a breach of **${g.name}** is not reverted: ${moved} cannot cause it (harmedBy: ${g.harmedBy}), so the lever holds for a person`,
+    ),
+  ]
+    .filter(Boolean)
+    .join("; ");
   const applied = d.appliedWhen ?? "after the merge";
   return [
     "### What happens next",
@@ -42,13 +60,15 @@ export function expectationsSection(d: Decision, watchWindow: string): string {
   if (!h && d.guardrails.length === 0) return "";
   const rows: string[] = [];
   const sameSignal = (g: WatchedGuardrail) => h !== undefined && g.query === h.query;
+  const limitOf = (g: WatchedGuardrail) =>
+    `${describeLimits(g)}${cannotHarm(g, d.direction) ? ` (a breach holds the lever, never reverts it: harmedBy ${g.harmedBy})` : ""}`;
   if (h) {
     const guard = d.guardrails.filter(sameSignal);
-    const limit = guard.length > 0 ? guard.map((g) => `${g.name}: ${describeLimits(g)}`).join("; ") : "—";
+    const limit = guard.length > 0 ? guard.map((g) => `${g.name}: ${limitOf(g)}`).join("; ") : "—";
     rows.push(`| ${h.signal} | ${h.statement.replace(/ within .*$/, "")} within ${h.window} | ${limit} |`);
   }
   for (const g of d.guardrails.filter((g) => !sameSignal(g)))
-    rows.push(`| ${g.name} (${g.source === "repo" ? "repository" : "policy"}) | — | ${describeLimits(g)} |`);
+    rows.push(`| ${g.name} (${g.source === "repo" ? "repository" : "policy"}) | — | ${limitOf(g)} |`);
   const both = h !== undefined && d.guardrails.some(sameSignal);
   return [
     "### Expected effect and guardrails",

@@ -1,6 +1,6 @@
 import type { ResolvedLever } from "../config/check-levers.js";
 import { revertCap } from "../engine/revert-cap.js";
-import type { Verdict } from "../engine/verdict.js";
+import { inconclusiveWhy, type Verdict } from "../engine/verdict.js";
 import { restorePaired } from "../levers/limit.js";
 import type { ParsedFile } from "../levers/parsed-file.js";
 import { TRAILER } from "../pr/commit-message.js";
@@ -93,6 +93,8 @@ function guardrailLines(v: Verdict): string {
     .join("\n");
 }
 
+const sentence = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
+
 /**
  * What a verdict calls for. pass: a comment with the measured effect and the verified label;
  * fail: a revert PR restoring the exact original value — unless someone changed it since, then a
@@ -122,7 +124,7 @@ export function watchAction(
       type: "inconclusive",
       lever: meta.lever,
       number: pr.number,
-      comment: `❔ **Inconclusive.** Not enough data to judge this change, even over the extended window; it is not treated as a pass. The lever holds until \`/governor resume\`.\n\n${guardrailLines(verdict)}`,
+      comment: `❔ **Inconclusive.** ${sentence(inconclusiveWhy(verdict, true))}; it is not treated as a pass. The lever holds until \`/governor resume\`.\n\n${guardrailLines(verdict)}`,
     };
   }
   const breach = `❌ **Guardrail breached.**\n\n${guardrailLines(verdict)}`;

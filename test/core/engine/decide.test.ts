@@ -99,7 +99,14 @@ describe("a proposal", () => {
         "throttling should fall from 0.01 and stay below 0.05 within 30m of the change being applied",
     });
     expect(d.guardrails).toEqual([
-      { name: "cpu-throttling", query: expect.stringContaining('pod=~"d-.*"'), max: 0.1, source: "policy" },
+      {
+        name: "cpu-throttling",
+        query: expect.stringContaining('pod=~"d-.*"'),
+        max: 0.1,
+        // A larger CPU request cannot cause throttling: a breach after an upsize is never reverted.
+        harmedBy: "decrease",
+        source: "policy",
+      },
     ]);
     expect(d.evidence[0]).toMatchObject({
       signal: "usage",

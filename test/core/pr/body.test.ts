@@ -139,7 +139,15 @@ describe("the tuning PR body: the first screen", () => {
 
   it("says what happens on merge and on close, with the guardrails, the cooldown and the commands", () => {
     const body = renderPrBody(decide({}), "30m");
+    // An increase cannot cause throttling (harmedBy: decrease): its breach holds, never reverts.
     expect(body).toContain(
+      "- **Merge** → applied 5m after the merge, then watched for 30m; a breach of **cpu-throttling** is not reverted: an increase cannot cause it (harmedBy: decrease), so the lever holds for a person. The verdict is commented here.",
+    );
+    const down = decide({
+      files: { "d.yaml": deployment("2") },
+      signals: { usage: () => 0.3, throttling: () => 0 },
+    });
+    expect(renderPrBody(down, "30m")).toContain(
       "- **Merge** → applied 5m after the merge, then watched for 30m; reverted automatically on **cpu-throttling** over 0.1 on 2 consecutive evaluations.",
     );
     expect(body).toContain(
@@ -151,7 +159,7 @@ describe("the tuning PR body: the first screen", () => {
   it("puts the hypothesis threshold and the guardrail limit on the same signal side by side", () => {
     const body = renderPrBody(decide({}), "30m");
     expect(body).toContain(
-      "| throttling | throttling should fall from 0.01 and stay below 0.05 within 30m | cpu-throttling: max 0.1 |",
+      "| throttling | throttling should fall from 0.01 and stay below 0.05 within 30m | cpu-throttling: max 0.1 (a breach holds the lever, never reverts it: harmedBy decrease) |",
     );
     expect(body).toContain("missing it does not revert. The guardrail is the limit that does");
   });
