@@ -11,7 +11,10 @@
  *   limit + 100Mi); target = the 90th percentile × 1.15; at least 250Mi.
  * KRR simple strategy (robusta-dev/krr, as in its README at the time of writing): CPU = the
  * 95th percentile of usage over its history (14 days), no margin; memory = the maximum over its
- * history + 15%. (Newer KRR versions default to the 99th percentile for CPU.)
+ * history + 15%. (The 99th percentile was KRR's earlier CPU default; 95 since robusta-dev/krr#282.)
+ * Known deviations, left for issue 13: CPU is modelled as capped at the request, while KRR sets no
+ * CPU limit, so throttling here is mostly the model's; the VPA reference applies its target daily
+ * whenever it differs, without the updater's bounds and eviction rules.
  */
 
 const HOUR = 3_600_000;
