@@ -23,10 +23,16 @@ export function harmJudge(
   const strategy = lever.strategy;
   const slo =
     strategy.type === "slo-step" ? strategy.target + (strategy.band ?? strategy.target * 0.1) : undefined;
+  // An injected bad change counts as harmful only when its effect exceeds what a relative latency
+  // guardrail tolerates: below that, not reverting it is the guardrail's promise kept, not a miss.
+  let effect = 1;
+  for (const i of s.inject) if (i.type === "bad-change") effect *= 1 + i.effect;
+  const badHarms = badChange && (tolerances.length === 0 || effect - 1 > tolerance);
   return (c: SimChange): boolean => {
     const before = parseValue(lever.policyDef.valueType, c.from);
     const after = parseValue(lever.policyDef.valueType, c.to);
-    if (badChange || !before.ok || !after.ok || c.appliedAt === undefined) return badChange;
+    if (badChange) return badHarms;
+    if (!before.ok || !after.ok || c.appliedAt === undefined) return false;
     const over = { new: 0, old: 0, incidentsNew: 0, incidentsOld: 0, n: 0 };
     for (let u = c.appliedAt; u < c.appliedAt + ms(s.watch.window); u += ms(s.watch.interval)) {
       const withNew = world.truth(u, magnitude(after.value));

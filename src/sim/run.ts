@@ -48,6 +48,8 @@ export interface SimulationResult {
   /** Per evaluation: the lever's value in effect and the plant's true p99 latency (for charts). */
   readonly values: ReadonlyArray<readonly [number, number]>;
   readonly latency: ReadonlyArray<readonly [number, number]>;
+  /** Per evaluation: the p99 latency as the simulated Prometheus reports it (noise included; none in a gap). */
+  readonly measuredLatency: ReadonlyArray<readonly [number, number]>;
   /** What the lever must cover, in its unit (cores used, working set, busy workers), and incidents (0/1). */
   readonly demand: ReadonlyArray<readonly [number, number]>;
   readonly incidents: readonly number[];
@@ -88,6 +90,7 @@ export async function simulate(
   const prBodies: Array<{ t: number; title: string; body: string }> = [];
   const values: Array<[number, number]> = [];
   const latency: Array<[number, number]> = [];
+  const measuredLatency: Array<[number, number]> = [];
   const demand: Array<[number, number]> = [];
   const incidents: number[] = [];
   const ev = (t: number, event: SimEventKind, detail: string) =>
@@ -122,6 +125,8 @@ export async function simulate(
     const now = world.truth(t);
     values.push([t, world.valueAt(t)]);
     latency.push([t, now.latency]);
+    const seen = world.measured("latency", t);
+    if (seen !== undefined) measuredLatency.push([t, seen]);
     demand.push([t, now.demand ?? 0]);
     incidents.push(now.incident ?? 0);
 
@@ -250,6 +255,7 @@ export async function simulate(
     changes,
     values,
     latency,
+    measuredLatency,
     demand,
     incidents,
     gaps: s.inject.flatMap((i) =>

@@ -28,10 +28,21 @@ export const scenarioSchema = z
     plant: plantSchema,
     load: loadSchema,
     noise: z
-      .number()
-      .min(0)
+      .union([
+        z.number().min(0),
+        z.strictObject({
+          sd: z.number().min(0).describe("The marginal relative SD: 0.15 is ±15%."),
+          autocorrelation: z
+            .number()
+            .min(0, "noise.autocorrelation must be 0 or more")
+            .lt(1, "noise.autocorrelation must be below 1 (1 is a random walk, not noise): use e.g. 0.8")
+            .describe("The lag-1 correlation of the error between consecutive evaluations, in [0, 1)."),
+        }),
+      ])
       .default(0.05)
-      .describe("Relative measurement noise (a standard deviation): 0.05 is ±5%."),
+      .describe(
+        "Relative measurement noise: a standard deviation (0.05 is ±5%, independent per sample), or {sd, autocorrelation} for AR(1) noise with that marginal SD, stepping once per evaluateEvery.",
+      ),
     lever: z
       .strictObject({
         policy: z.string().describe("A built-in policy id: k8s-cpu-request, k8s-memory-request, slo-step…"),
@@ -121,7 +132,11 @@ export const scenarioSchema = z
           z
             .strictObject({
               type: z.literal("bad-change"),
-              effect: z.number().describe("The latency's relative increase: 0.2 is +20%."),
+              effect: z
+                .number()
+                .describe(
+                  "The latency's relative increase: 0.2 is +20%. Harmful (a missed regression if kept) only above the latency guardrail's maxIncrease.",
+                ),
             })
             .describe("Every change Governor applies truly makes the latency worse."),
         ]),

@@ -5,7 +5,10 @@ export interface Summary {
   readonly reverts: number;
   /** Reverts of changes that did not in fact make the plant worse. */
   readonly falseReverts: number;
-  /** Changes that made the plant worse and were judged without a revert. */
+  /**
+   * Changes that made the plant worse and were judged without a revert. An injected bad change
+   * counts only when its effect exceeds the latency guardrail's tolerance (its maxIncrease).
+   */
   readonly missedRegressions: number;
   /** Consecutive merged changes that went opposite ways. */
   readonly reversals: number;

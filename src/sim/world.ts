@@ -3,8 +3,8 @@ import { parseSelector, scopeQuery } from "../core/promql/scope.js";
 import type { RangeQuery, SignalData, SignalSource } from "../core/signals/source.js";
 import { parseDuration } from "../core/units/duration.js";
 import { loadAt } from "./load.js";
+import { noiseFn } from "./noise.js";
 import { plantSeries } from "./plants.js";
-import { gaussian } from "./random.js";
 import type { Scenario } from "./scenario.js";
 
 export const ms = (d: string): number => {
@@ -30,6 +30,7 @@ export interface Truth extends Record<string, number> {
 export class World {
   private readonly history: Array<{ at: number; value: number; bad: boolean }>;
   private readonly seriesOf = new Map<string, string>();
+  private readonly noise: (series: string, t: number) => number;
   readonly source: SignalSource;
 
   constructor(
@@ -40,6 +41,7 @@ export class World {
     lever: ResolvedLever,
     selector: string,
   ) {
+    this.noise = noiseFn(s.noise, seed, start, ms(s.evaluateEvery));
     this.history = [{ at: Number.NEGATIVE_INFINITY, value: initial, bad: false }];
     const matchers = parseSelector(selector);
     const register = (query: string, series: string) => {
@@ -100,7 +102,7 @@ export class World {
     if (this.inGap(t)) return undefined;
     const v = this.truth(t)[name];
     if (v === undefined) return undefined;
-    return EXACT.has(name) ? v : Math.max(0, v * (1 + this.s.noise * gaussian(this.seed, name, t)));
+    return EXACT.has(name) ? v : Math.max(0, v * (1 + this.noise(name, t)));
   }
 
   private answer(q: RangeQuery | undefined): SignalData {
