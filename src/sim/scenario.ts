@@ -41,7 +41,7 @@ export const scenarioSchema = z
       ])
       .default(0.05)
       .describe(
-        "Relative measurement noise: a standard deviation (0.05 is ±5%, independent per sample), or {sd, autocorrelation} for AR(1) noise with that marginal SD, stepping once per evaluateEvery.",
+        "Relative measurement noise: a standard deviation (0.05 is ±5%, independent per sample), or {sd, autocorrelation} for AR(1) noise with that marginal SD, stepping once per watch.interval (the resolution the guardrails are read at).",
       ),
     lever: z
       .strictObject({

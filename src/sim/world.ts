@@ -41,7 +41,8 @@ export class World {
     lever: ResolvedLever,
     selector: string,
   ) {
-    this.noise = noiseFn(s.noise, seed, start, ms(s.evaluateEvery));
+    // The watch reads the series at watch.interval: its lag-1 correlation is the one declared.
+    this.noise = noiseFn(s.noise, seed, start, ms(s.watch.interval));
     this.history = [{ at: Number.NEGATIVE_INFINITY, value: initial, bad: false }];
     const matchers = parseSelector(selector);
     const register = (query: string, series: string) => {

@@ -11,6 +11,8 @@ const base = {
   plant: { type: "cpu-service", usage: 0.3, latency: 0.2 },
   load: { pattern: "flat" },
   lever: { policy: "k8s-cpu-request", initial: "2", bounds: { min: "100m", max: "4" } },
+  // AR(1) noise steps at the watch's interval; measured once per evaluation, so the two agree.
+  watch: { window: "2h", interval: "1h" },
 };
 async function run(over: Record<string, unknown>): Promise<SimulationResult> {
   const r = await simulate(scenarioSchema.parse({ ...base, ...over }));
